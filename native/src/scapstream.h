@@ -1,0 +1,138 @@
+/*
+ * scapstream shim: a plain C ABI over libsinsp (falcosecurity libs 0.20.0).
+ *
+ * The caller (Java, through JNA) owns a byte buffer and asks the shim to fill it with a batch of
+ * records: fixed-layout event records, preceded when needed by variable-length dictionary records
+ * (thread, container, fd, memory) that describe what the event records refer to by key. One native
+ * call moves thousands of events; nothing is allocated per event on the Java side.
+ *
+ * Every record starts with an 8-byte header: u16 kind, u16 length (total, multiple of 8), u32 spare.
+ * All integers are little-endian; strings are u16 length + UTF-8 bytes (not NUL terminated).
+ * The layout below is mirrored by java/.../capture/RecordLayout.java; keep the two in step.
+ *
+ * No function throws or aborts: errors come back as text in the caller's buffer.
+ */
+#ifndef SCAPSTREAM_H
+#define SCAPSTREAM_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SS_ABI_VERSION 1
+
+/* record kinds */
+#define SS_REC_EVENT 1
+#define SS_REC_THREAD 2
+#define SS_REC_CONTAINER 3
+#define SS_REC_FD 4
+#define SS_REC_MEMORY 5
+
+/* SS_REC_EVENT, 72 bytes:
+ *  0 u16 kind, 2 u16 len, 4 u16 event type (PPME_*), 6 u16 name id (event type, or 1024 + ppm_sc
+ *  for generic syscall events), 8 u64 ts (ns since epoch), 16 i64 tid, 24 i64 pid,
+ *  32 i64 res (return value of exit events; next tid of sched_switch; user ticks of procinfo),
+ *  40 i64 aux (system ticks of procinfo; signal of signal_deliver; else 0),
+ *  48 u64 latency ns (exit events: exit ts - enter ts, 0 when unknown),
+ *  56 u16 cpu, 58 u8 flags (SS_F_*), 59 u8 fd type (scap_fd_type, 0xff when none),
+ *  60 u32 container key (0 = host), 64 u32 fd key (0 = none), 68 i32 fd number (-1 = none) */
+#define SS_EVENT_SIZE 72
+#define SS_F_EXIT 0x01     /* exit half of a syscall (or an event without direction)   */
+#define SS_F_IO_READ 0x02  /* EF_READS_FROM_FD: res > 0 is bytes read                  */
+#define SS_F_IO_WRITE 0x04 /* EF_WRITES_TO_FD: res > 0 is bytes written                 */
+#define SS_F_SYSCALL 0x08  /* a system call (not a tracepoint or meta event)           */
+#define SS_F_FAILED 0x10   /* syscall exit with a negative return value (-errno)       */
+
+/* SS_REC_THREAD: 8 i64 tid, 16 i64 pid, 24 i64 ptid, 32 u64 clone_ts, 40 u64 exec_ts,
+ *  48 u32 uid, 52 u32 container key, 56 u32 flags (PPM_CL_*), 60 u32 vpid,
+ *  64.. strings: comm, exe, exepath, args (joined with single spaces), user name */
+#define SS_THREAD_FIXED 64
+
+/* SS_REC_CONTAINER: 8 u32 key, 12 u32 runtime type (sinsp_container_type), 16 u32 lookup state
+ *  (0 done, 1 pending/failed), 20 u32 spare, 24.. strings: id (12 hex), full id, name, image,
+ *  runtime name */
+#define SS_CONTAINER_FIXED 24
+
+/* SS_REC_FD: 8 u32 key, 12 u8 fd type, 13 u8 l4 proto (scap_l4_proto), 14 u8 role (1 client,
+ *  2 server, 0 unknown), 15 u8 spare, 16 u16 sport, 18 u16 dport, 20 u32 spare,
+ *  24.. strings: name (path, or tuple cip:cport->sip:sport) */
+#define SS_FD_FIXED 24
+
+/* SS_REC_MEMORY (main thread of a process, when a value changed), 48 bytes:
+ *  8 i64 pid, 16 u64 ts, 24 u32 vm_size kB, 28 u32 vm_rss kB, 32 u32 vm_swap kB, 36 u32 spare,
+ *  40 u64 minor page faults (low 40 bits) | major page faults << 40 */
+#define SS_MEMORY_SIZE 48
+
+/* next_batch status */
+#define SS_OK 0
+#define SS_EOF 1
+#define SS_TIMEOUT 2
+#define SS_ERROR -1
+
+/* open modes */
+#define SS_MODE_FILE 0
+#define SS_MODE_MODERN_BPF 1
+#define SS_MODE_KMOD 2
+
+typedef struct ss_capture ss_capture;
+
+/* Opens a capture. `source`: file path for SS_MODE_FILE, ignored otherwise. `filter`: sysdig
+ * filter or NULL/"". `buffer_bytes`: per-CPU ring size for live modes (0 = default 8 MiB).
+ * `dump_path`: write every returned event to this .scap file (NULL = no recording).
+ * `flags`: bit 0 = procinfo CPU samples from /proc (live), bit 1 = all syscalls (not only the set
+ * scapstream needs). On failure returns NULL and writes a one-line message into err. */
+ss_capture* ss_open(int mode,
+                    const char* source,
+                    const char* filter,
+                    uint64_t buffer_bytes,
+                    const char* dump_path,
+                    uint32_t flags,
+                    char* err,
+                    int32_t err_len);
+
+/* Fills buf with records. Returns SS_OK (more to come), SS_EOF (file finished; buf may still hold
+ * records), SS_TIMEOUT (live: no event within the wait; buf may hold records) or SS_ERROR (message
+ * in err). *used receives the bytes written, *events the number of event records.
+ * `max_wait_ms` bounds how long a live call may keep collecting before returning a partial batch. */
+int32_t ss_next_batch(ss_capture* c,
+                      uint8_t* buf,
+                      int32_t cap,
+                      int32_t* used,
+                      int32_t* events,
+                      int32_t max_wait_ms,
+                      char* err,
+                      int32_t err_len);
+
+/* Stops a live capture (no more events are produced; what is buffered can still be read). */
+int32_t ss_stop(ss_capture* c, char* err, int32_t err_len);
+
+/* Capture statistics as "name value\n" lines: evts, drops, drops per reason and per CPU
+ * (libscap's metrics), seen and returned events. Returns bytes written or -1. */
+int32_t ss_stats(ss_capture* c, char* out, int32_t out_len);
+
+/* The name of a name id from an event record ("read", "sched_switch", ...). */
+int32_t ss_name(int32_t name_id, char* out, int32_t out_len);
+
+/* Number of event types (PPM_EVENT_MAX); name ids are below 1024 + PPM_SC_MAX. */
+int32_t ss_name_id_limit(void);
+
+/* Closes and frees. Safe with NULL. Flushes a recording. */
+void ss_close(ss_capture* c);
+
+/* "0.20.0" etc. */
+const char* ss_libs_version(void);
+
+/* Checks live capture prerequisites (BTF, privileges) without loading a probe; 1 = looks
+ * possible, 0 = not (reason in err). */
+int32_t ss_live_possible(int mode, char* err, int32_t err_len);
+
+/* The baseline of `scapstream bench-read`: a plain loop over sinsp::next() on a file, with the
+ * same inspector settings as ss_open and nothing else. 0 on success. */
+int32_t ss_bench_raw(const char* path, uint64_t* events, uint64_t* elapsed_ns, char* err, int32_t err_len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,878 @@
+// scapstream shim over libsinsp 0.20.0: see scapstream.h for the record layout.
+//
+// One ss_capture owns one sinsp inspector and is driven by one thread (the capture thread);
+// nothing here is shared between captures. Every entry point catches every C++ exception so that
+// nothing unwinds into the JVM.
+#include "scapstream.h"
+
+#include <libsinsp/sinsp.h>
+#include <libsinsp/dumper.h>
+#include <libsinsp/events/sinsp_events.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace {
+
+constexpr uint32_t kFlagProcinfo = 1u;
+constexpr uint32_t kFlagPageFaults = 2u;
+constexpr int kGenericNameBase = 1024;
+
+void put_err(char* err, int32_t err_len, const std::string& msg) {
+	if(err == nullptr || err_len <= 0) {
+		return;
+	}
+	// one line: the Java side prints it as is
+	std::string line = msg;
+	for(char& ch : line) {
+		if(ch == '\n' || ch == '\r') {
+			ch = ' ';
+		}
+	}
+	while(!line.empty() && line.back() == ' ') {
+		line.pop_back();
+	}
+	size_t n = std::min(line.size(), static_cast<size_t>(err_len - 1));
+	std::memcpy(err, line.data(), n);
+	err[n] = '\0';
+}
+
+inline void w16(uint8_t* p, uint16_t v) { std::memcpy(p, &v, 2); }
+inline void w32(uint8_t* p, uint32_t v) { std::memcpy(p, &v, 4); }
+inline void w64(uint8_t* p, uint64_t v) { std::memcpy(p, &v, 8); }
+
+inline size_t str_size(const std::string& s) { return 2 + std::min<size_t>(s.size(), 0xffff); }
+
+inline uint8_t* put_str(uint8_t* p, const std::string& s) {
+	uint16_t n = static_cast<uint16_t>(std::min<size_t>(s.size(), 0xffff));
+	w16(p, n);
+	std::memcpy(p + 2, s.data(), n);
+	return p + 2 + n;
+}
+
+inline size_t align8(size_t n) { return (n + 7) & ~static_cast<size_t>(7); }
+
+const char* runtime_name(sinsp_container_type t) {
+	switch(t) {
+	case CT_DOCKER: return "docker";
+	case CT_LXC: return "lxc";
+	case CT_LIBVIRT_LXC: return "libvirt-lxc";
+	case CT_MESOS: return "mesos";
+	case CT_RKT: return "rkt";
+	case CT_CUSTOM: return "custom";
+	case CT_CRI: return "cri";
+	case CT_CONTAINERD: return "containerd";
+	case CT_CRIO: return "cri-o";
+	case CT_BPM: return "bpm";
+	case CT_STATIC: return "static";
+	case CT_PODMAN: return "podman";
+	default: return "unknown";
+	}
+}
+
+// What the shim last told Java about one thread.
+struct thread_seen {
+	const sinsp_threadinfo* ptr = nullptr;
+	uint64_t clone_ts = 0;
+	uint64_t exec_ts = 0;
+	uint32_t container_key = 0;
+	uint32_t uid = 0;
+	size_t comm_len = 0;
+	// memory of the process (only used for main threads)
+	uint32_t vmsize = 0, vmrss = 0, vmswap = 0;
+	uint64_t pf = 0;
+};
+
+struct container_seen {
+	uint32_t key;
+	std::string name;
+	std::string image;
+	int lookup;
+};
+
+}  // namespace
+
+struct ss_capture {
+	std::unique_ptr<sinsp> inspector;
+	std::unique_ptr<sinsp_dumper> dumper;
+	int mode = SS_MODE_FILE;
+	bool live = false;
+	bool started = false;
+	bool eof = false;
+	sinsp_evt* pending = nullptr;  // an event that did not fit in the last batch
+	uint64_t events_returned = 0;
+	uint64_t events_seen = 0;  // every sinsp::next success, filtered or not
+	bool initial_threads_sent = false;
+	std::vector<int64_t> initial_tids;
+	size_t initial_pos = 0;
+	std::unordered_map<int64_t, thread_seen> threads;
+	std::unordered_map<std::string, container_seen> containers;  // by 12-hex id
+	uint32_t next_container_key = 1;
+	std::unordered_map<std::string, uint32_t> fds;  // by name + '\0' + type + l4
+	uint32_t next_fd_key = 1;
+	std::string fd_key_scratch;
+	std::vector<std::string> pending_container_ids;  // containers to (re)describe
+	uint64_t batches = 0;
+};
+
+namespace {
+
+uint32_t container_key_of(ss_capture* c, const std::string& id) {
+	if(id.empty()) {
+		return 0;
+	}
+	auto it = c->containers.find(id);
+	if(it != c->containers.end()) {
+		return it->second.key;
+	}
+	container_seen seen{c->next_container_key++, "", "", -1};
+	c->containers.emplace(id, seen);
+	c->pending_container_ids.push_back(id);
+	return seen.key;
+}
+
+size_t container_record_size(const std::string& id,
+                             const std::string& full_id,
+                             const std::string& name,
+                             const std::string& image,
+                             const char* runtime) {
+	return align8(SS_CONTAINER_FIXED + str_size(id) + str_size(full_id) + str_size(name) +
+	              str_size(image) + str_size(runtime));
+}
+
+// Describes container `id` into p if it fits; returns bytes written or 0 when out of room.
+size_t write_container(ss_capture* c, const std::string& id, uint8_t* p, size_t room) {
+	auto& seen = c->containers[id];
+	std::string full_id = id, name, image;
+	const char* runtime = "unknown";
+	int lookup = 1;
+	uint32_t type = CT_UNKNOWN;
+	auto info = c->inspector->m_container_manager.get_container(id);
+	if(info) {
+		full_id = info->m_full_id.empty() ? id : info->m_full_id;
+		name = info->m_name;
+		image = info->m_image;
+		runtime = runtime_name(info->m_type);
+		type = info->m_type;
+		lookup = info->is_successful() ? 0 : 1;
+	}
+	size_t len = container_record_size(id, full_id, name, image, runtime);
+	if(len > room) {
+		return 0;
+	}
+	std::memset(p, 0, len);
+	w16(p, SS_REC_CONTAINER);
+	w16(p + 2, static_cast<uint16_t>(len));
+	w32(p + 8, seen.key);
+	w32(p + 12, type);
+	w32(p + 16, static_cast<uint32_t>(lookup));
+	uint8_t* q = p + SS_CONTAINER_FIXED;
+	q = put_str(q, id);
+	q = put_str(q, full_id);
+	q = put_str(q, name);
+	q = put_str(q, image);
+	put_str(q, runtime);
+	seen.name = name;
+	seen.image = image;
+	seen.lookup = lookup;
+	return len;
+}
+
+std::string joined_args(const sinsp_threadinfo& t) {
+	std::string out;
+	for(const auto& a : t.m_args) {
+		if(!out.empty()) {
+			out.push_back(' ');
+		}
+		out.append(a);
+	}
+	return out;
+}
+
+std::string user_name(ss_capture* c, const sinsp_threadinfo& t) {
+	if(!c->inspector->m_usergroup_manager) {
+		return "";
+	}
+	auto* u = c->inspector->m_usergroup_manager->get_user(t.m_container_id, t.m_uid);
+	return u ? std::string(u->name) : std::string();
+}
+
+// Describes thread t into p if it fits; returns bytes written or 0 when out of room.
+size_t write_thread(ss_capture* c, const sinsp_threadinfo& t, uint32_t ckey, uint8_t* p, size_t room) {
+	std::string args = joined_args(t);
+	std::string user = user_name(c, t);
+	size_t len = align8(SS_THREAD_FIXED + str_size(t.m_comm) + str_size(t.m_exe) +
+	                    str_size(t.m_exepath) + str_size(args) + str_size(user));
+	if(len > 0xfff8) {  // absurdly long args: cut them, the record length is a u16
+		args.resize(args.size() - std::min(args.size(), len - 0xfff8));
+		len = align8(SS_THREAD_FIXED + str_size(t.m_comm) + str_size(t.m_exe) +
+		             str_size(t.m_exepath) + str_size(args) + str_size(user));
+	}
+	if(len > room) {
+		return 0;
+	}
+	std::memset(p, 0, len);
+	w16(p, SS_REC_THREAD);
+	w16(p + 2, static_cast<uint16_t>(len));
+	w64(p + 8, static_cast<uint64_t>(t.m_tid));
+	w64(p + 16, static_cast<uint64_t>(t.m_pid));
+	w64(p + 24, static_cast<uint64_t>(t.m_ptid));
+	w64(p + 32, t.m_clone_ts);
+	w64(p + 40, t.m_lastexec_ts);
+	w32(p + 48, t.m_uid);
+	w32(p + 52, ckey);
+	w32(p + 56, t.m_flags);
+	w32(p + 60, static_cast<uint32_t>(t.m_vpid));
+	uint8_t* q = p + SS_THREAD_FIXED;
+	q = put_str(q, t.m_comm);
+	q = put_str(q, t.m_exe);
+	q = put_str(q, t.m_exepath);
+	q = put_str(q, args);
+	put_str(q, user);
+	return len;
+}
+
+// Makes sure Java knows thread t (and its container and memory) before an event refers to it.
+// Returns bytes written, or SIZE_MAX when out of room (nothing is then marked as sent).
+size_t ensure_thread(ss_capture* c, sinsp_threadinfo* t, uint64_t ts, uint8_t* p, size_t room) {
+	size_t used = 0;
+	auto& seen = c->threads[t->m_tid];
+	bool changed = seen.ptr != t || seen.clone_ts != t->m_clone_ts ||
+	               seen.exec_ts != t->m_lastexec_ts || seen.uid != t->m_uid ||
+	               seen.comm_len != t->m_comm.size();
+	uint32_t ckey = seen.container_key;
+	if(changed) {
+		ckey = container_key_of(c, t->m_container_id);
+		// a new container is described before the thread that lives in it
+		while(!c->pending_container_ids.empty()) {
+			size_t n = write_container(c, c->pending_container_ids.back(), p + used, room - used);
+			if(n == 0) {
+				return SIZE_MAX;
+			}
+			used += n;
+			c->pending_container_ids.pop_back();
+		}
+		size_t n = write_thread(c, *t, ckey, p + used, room - used);
+		if(n == 0) {
+			return SIZE_MAX;
+		}
+		used += n;
+		seen.ptr = t;
+		seen.clone_ts = t->m_clone_ts;
+		seen.exec_ts = t->m_lastexec_ts;
+		seen.uid = t->m_uid;
+		seen.comm_len = t->m_comm.size();
+		seen.container_key = ckey;
+	}
+	if(t->is_main_thread()) {
+		uint64_t pf = (t->m_pfminor & ((1ull << 40) - 1)) | (t->m_pfmajor << 40);
+		if(changed || seen.vmsize != t->m_vmsize_kb || seen.vmrss != t->m_vmrss_kb ||
+		   seen.vmswap != t->m_vmswap_kb || seen.pf != pf) {
+			if(room - used < SS_MEMORY_SIZE) {
+				return SIZE_MAX;
+			}
+			uint8_t* q = p + used;
+			std::memset(q, 0, SS_MEMORY_SIZE);
+			w16(q, SS_REC_MEMORY);
+			w16(q + 2, SS_MEMORY_SIZE);
+			w64(q + 8, static_cast<uint64_t>(t->m_pid));
+			w64(q + 16, ts);
+			w32(q + 24, t->m_vmsize_kb);
+			w32(q + 28, t->m_vmrss_kb);
+			w32(q + 32, t->m_vmswap_kb);
+			w64(q + 40, pf);
+			used += SS_MEMORY_SIZE;
+			seen.vmsize = t->m_vmsize_kb;
+			seen.vmrss = t->m_vmrss_kb;
+			seen.vmswap = t->m_vmswap_kb;
+			seen.pf = pf;
+		}
+	}
+	return used;
+}
+
+// Returns the fd key (writing an fd record first when new), 0 for none, UINT32_MAX when out of room.
+uint32_t fd_key_of(ss_capture* c, const sinsp_fdinfo* fd, uint8_t* p, size_t room, size_t* used) {
+	if(fd == nullptr) {
+		return 0;
+	}
+	std::string& k = c->fd_key_scratch;
+	k.assign(fd->m_name);
+	k.push_back('\0');
+	k.push_back(static_cast<char>(fd->m_type));
+	uint8_t l4 = static_cast<uint8_t>(fd->get_l4proto());
+	k.push_back(static_cast<char>(l4));
+	auto it = c->fds.find(k);
+	if(it != c->fds.end()) {
+		return it->second;
+	}
+	size_t len = align8(SS_FD_FIXED + str_size(fd->m_name));
+	if(len > room) {
+		return UINT32_MAX;
+	}
+	uint32_t key = c->next_fd_key++;
+	std::memset(p, 0, len);
+	w16(p, SS_REC_FD);
+	w16(p + 2, static_cast<uint16_t>(len));
+	w32(p + 8, key);
+	p[12] = static_cast<uint8_t>(fd->m_type);
+	p[13] = l4;
+	p[14] = fd->is_role_client() ? 1 : (fd->is_role_server() ? 2 : 0);
+	uint16_t sport = 0, dport = 0;
+	if(fd->m_type == SCAP_FD_IPV4_SOCK) {
+		sport = fd->m_sockinfo.m_ipv4info.m_fields.m_sport;
+		dport = fd->m_sockinfo.m_ipv4info.m_fields.m_dport;
+	} else if(fd->m_type == SCAP_FD_IPV6_SOCK) {
+		sport = fd->m_sockinfo.m_ipv6info.m_fields.m_sport;
+		dport = fd->m_sockinfo.m_ipv6info.m_fields.m_dport;
+	} else if(fd->m_type == SCAP_FD_IPV4_SERVSOCK) {
+		dport = fd->m_sockinfo.m_ipv4serverinfo.m_port;
+	} else if(fd->m_type == SCAP_FD_IPV6_SERVSOCK) {
+		dport = fd->m_sockinfo.m_ipv6serverinfo.m_port;
+	}
+	w16(p + 16, sport);
+	w16(p + 18, dport);
+	put_str(p + SS_FD_FIXED, fd->m_name);
+	c->fds.emplace(k, key);
+	*used += len;
+	return key;
+}
+
+// Re-describes containers whose name/image arrived late (runtime lookups are asynchronous).
+size_t refresh_containers(ss_capture* c, uint8_t* p, size_t room) {
+	size_t used = 0;
+	for(auto& kv : c->containers) {
+		if(kv.second.lookup == 0) {
+			continue;
+		}
+		auto info = c->inspector->m_container_manager.get_container(kv.first);
+		if(!info) {
+			continue;
+		}
+		int lookup = info->is_successful() ? 0 : 1;
+		if(lookup != kv.second.lookup || info->m_name != kv.second.name ||
+		   info->m_image != kv.second.image) {
+			size_t n = write_container(c, kv.first, p + used, room - used);
+			if(n == 0) {
+				break;
+			}
+			used += n;
+		}
+	}
+	return used;
+}
+
+uint16_t name_id_of(sinsp_evt* e, uint16_t type) {
+	if(type == PPME_GENERIC_E || type == PPME_GENERIC_X) {
+		uint16_t sc = e->get_param(0)->as<uint16_t>();
+		return static_cast<uint16_t>(kGenericNameBase + sc);
+	}
+	return type;
+}
+
+// Writes one event (and the dictionary records it needs). Returns bytes, or 0 when out of room.
+size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room) {
+	size_t used = 0;
+	const uint16_t type = e->get_type();
+	const uint64_t ts = e->get_ts();
+	sinsp_threadinfo* t = e->get_tinfo();
+	uint32_t ckey = 0;
+	int64_t pid = -1;
+	if(t != nullptr) {
+		size_t n = ensure_thread(c, t, ts, p, room);
+		if(n == SIZE_MAX) {
+			return 0;
+		}
+		used += n;
+		ckey = c->threads[t->m_tid].container_key;
+		pid = t->m_pid;
+	}
+	int64_t res = 0, aux = 0;
+	uint8_t flags = 0;
+	const ppm_event_flags eflags = e->get_info_flags();
+	const bool is_exit = PPME_IS_EXIT(type);
+	if(is_exit) {
+		flags |= SS_F_EXIT;
+	}
+	if(libsinsp::events::is_syscall_event(static_cast<ppm_event_code>(type))) {
+		flags |= SS_F_SYSCALL;
+	}
+	uint32_t fdkey = 0;
+	int32_t fdnum = -1;
+	uint8_t fdtype = 0xff;
+	uint64_t latency = 0;
+	switch(type) {
+	case PPME_SCHEDSWITCH_6_E: {
+		// the next thread must be known so its CPU time can be attributed when it switches out
+		res = e->get_param(0)->as<int64_t>();
+		auto next = c->inspector->find_thread(res, true);
+		if(next) {
+			size_t n = ensure_thread(c, next.get(), ts, p + used, room - used);
+			if(n == SIZE_MAX) {
+				return 0;
+			}
+			used += n;
+		}
+		break;
+	}
+	case PPME_PROCINFO_E:
+		res = static_cast<int64_t>(e->get_param(0)->as<uint64_t>());
+		aux = static_cast<int64_t>(e->get_param(1)->as<uint64_t>());
+		break;
+	case PPME_SIGNALDELIVER_E:
+		aux = e->get_param(2)->as<uint8_t>();
+		break;
+	case PPME_CONTAINER_JSON_E:
+	case PPME_CONTAINER_JSON_2_E:
+		break;
+	default:
+		if(is_exit && (flags & SS_F_SYSCALL)) {
+			if(e->get_num_params() > 0 && e->get_param_info(0)->type != PT_NONE) {
+				const auto* pi = e->get_param_info(0);
+				if(pi->type == PT_ERRNO || pi->type == PT_FD || pi->type == PT_PID ||
+				   pi->type == PT_INT64 || pi->type == PT_SYSCALLID) {
+					res = e->get_param(0)->as<int64_t>();
+				} else if(pi->type == PT_INT32) {
+					res = e->get_param(0)->as<int32_t>();
+				} else if(pi->type == PT_UINT64) {
+					res = static_cast<int64_t>(e->get_param(0)->as<uint64_t>());
+				}
+			}
+			if(res < 0) {
+				flags |= SS_F_FAILED;
+			}
+			if(t != nullptr) {
+				latency = t->m_latency;
+			}
+		}
+		break;
+	}
+	if(eflags & EF_READS_FROM_FD) {
+		flags |= SS_F_IO_READ;
+	}
+	if(eflags & EF_WRITES_TO_FD) {
+		flags |= SS_F_IO_WRITE;
+	}
+	sinsp_fdinfo* fd = e->get_fd_info();
+	if(fd != nullptr && (eflags & (EF_USES_FD | EF_CREATES_FD | EF_DESTROYS_FD))) {
+		fdtype = static_cast<uint8_t>(fd->m_type);
+		if(t != nullptr) {
+			fdnum = static_cast<int32_t>(t->m_lastevent_fd);
+		}
+		// only files and sockets are worth a dictionary entry
+		if(fd->m_type == SCAP_FD_FILE || fd->m_type == SCAP_FD_FILE_V2 ||
+		   fd->m_type == SCAP_FD_IPV4_SOCK || fd->m_type == SCAP_FD_IPV6_SOCK ||
+		   fd->m_type == SCAP_FD_IPV4_SERVSOCK || fd->m_type == SCAP_FD_IPV6_SERVSOCK ||
+		   fd->m_type == SCAP_FD_DIRECTORY) {
+			fdkey = fd_key_of(c, fd, p + used, room - used, &used);
+			if(fdkey == UINT32_MAX) {
+				return 0;
+			}
+		}
+	}
+	if(room - used < SS_EVENT_SIZE) {
+		return 0;
+	}
+	uint8_t* q = p + used;
+	w16(q, SS_REC_EVENT);
+	w16(q + 2, SS_EVENT_SIZE);
+	w16(q + 4, type);
+	w16(q + 6, name_id_of(e, type));
+	w64(q + 8, ts);
+	w64(q + 16, static_cast<uint64_t>(e->get_tid()));
+	w64(q + 24, static_cast<uint64_t>(pid));
+	w64(q + 32, static_cast<uint64_t>(res));
+	w64(q + 40, static_cast<uint64_t>(aux));
+	w64(q + 48, latency);
+	w16(q + 56, e->get_cpuid());
+	q[58] = flags;
+	q[59] = fdtype;
+	w32(q + 60, ckey);
+	w32(q + 64, fdkey);
+	w32(q + 68, static_cast<uint32_t>(fdnum));
+	return used + SS_EVENT_SIZE;
+}
+
+libsinsp::events::set<ppm_sc_code> live_sc_set(uint32_t flags) {
+	auto sc = libsinsp::events::all_sc_set();
+	if(!(flags & kFlagPageFaults)) {
+		sc.remove(PPM_SC_PAGE_FAULT_USER);
+		sc.remove(PPM_SC_PAGE_FAULT_KERNEL);
+	}
+	sc.insert(PPM_SC_SCHED_SWITCH);
+	sc.insert(PPM_SC_SCHED_PROCESS_EXIT);
+	sc.insert(PPM_SC_SIGNAL_DELIVER);
+	return sc;
+}
+
+std::string file_problem(const char* path) {
+	struct stat st;
+	if(path == nullptr || *path == '\0') {
+		return "no capture file given";
+	}
+	if(stat(path, &st) != 0) {
+		return std::string(path) + ": " + std::strerror(errno);
+	}
+	if(S_ISDIR(st.st_mode)) {
+		return std::string(path) + ": is a directory, not a capture file";
+	}
+	if(access(path, R_OK) != 0) {
+		return std::string(path) + ": " + std::strerror(errno);
+	}
+	return "";
+}
+
+}  // namespace
+
+extern "C" {
+
+ss_capture* ss_open(int mode,
+                    const char* source,
+                    const char* filter,
+                    uint64_t buffer_bytes,
+                    const char* dump_path,
+                    uint32_t flags,
+                    char* err,
+                    int32_t err_len) {
+	std::unique_ptr<ss_capture> c;
+	try {
+		c = std::make_unique<ss_capture>();
+		c->mode = mode;
+		c->inspector = std::make_unique<sinsp>();
+		c->inspector->set_auto_threads_purging(true);
+		if(mode == SS_MODE_FILE) {
+			std::string problem = file_problem(source);
+			if(!problem.empty()) {
+				put_err(err, err_len, problem);
+				return nullptr;
+			}
+			c->inspector->open_savefile(source);
+		} else {
+			c->live = true;
+			if(flags & kFlagProcinfo) {
+				c->inspector->set_get_procs_cpu_from_driver(true);
+			}
+			unsigned long bytes = buffer_bytes ? buffer_bytes : 8ul * 1024 * 1024;
+			if(mode == SS_MODE_MODERN_BPF) {
+				c->inspector->open_modern_bpf(bytes, 1, true, live_sc_set(flags));
+			} else if(mode == SS_MODE_KMOD) {
+				c->inspector->open_kmod(bytes, live_sc_set(flags));
+			} else {
+				put_err(err, err_len, "unknown capture mode " + std::to_string(mode));
+				return nullptr;
+			}
+		}
+		if(filter != nullptr && *filter != '\0') {
+			c->inspector->set_filter(filter);
+		}
+		if(dump_path != nullptr && *dump_path != '\0') {
+			c->dumper = std::make_unique<sinsp_dumper>();
+			c->dumper->open(c->inspector.get(), dump_path, false);
+		}
+		if(c->live) {
+			c->inspector->start_capture();
+			c->started = true;
+		}
+		// processes that were there before the first event: Java gets them all up front
+		c->inspector->m_thread_manager->get_threads()->loop([&](sinsp_threadinfo& t) {
+			c->initial_tids.push_back(t.m_tid);
+			return true;
+		});
+		return c.release();
+	} catch(const std::exception& ex) {
+		put_err(err, err_len, ex.what());
+	} catch(...) {
+		put_err(err, err_len, "unknown error while opening the capture");
+	}
+	return nullptr;
+}
+
+int32_t ss_next_batch(ss_capture* c,
+                      uint8_t* buf,
+                      int32_t cap,
+                      int32_t* used_out,
+                      int32_t* events_out,
+                      int32_t max_wait_ms,
+                      char* err,
+                      int32_t err_len) {
+	*used_out = 0;
+	*events_out = 0;
+	if(c == nullptr || buf == nullptr || cap < 4096) {
+		put_err(err, err_len, "ss_next_batch: bad arguments");
+		return SS_ERROR;
+	}
+	size_t room = static_cast<size_t>(cap);
+	size_t used = 0;
+	int32_t events = 0;
+	try {
+		// initial thread table, in as many batches as it takes
+		while(c->initial_pos < c->initial_tids.size()) {
+			auto t = c->inspector->find_thread(c->initial_tids[c->initial_pos], true);
+			if(t) {
+				size_t n = ensure_thread(c, t.get(), 0, buf + used, room - used);
+				if(n == SIZE_MAX) {
+					*used_out = static_cast<int32_t>(used);
+					return SS_OK;
+				}
+				used += n;
+			}
+			c->initial_pos++;
+		}
+		if(c->eof) {
+			*used_out = static_cast<int32_t>(used);
+			return SS_EOF;
+		}
+		auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(max_wait_ms);
+		int timeouts = 0;
+		int32_t status = SS_OK;
+		while(true) {
+			sinsp_evt* e = c->pending;
+			c->pending = nullptr;
+			if(e == nullptr) {
+				int32_t rc = c->inspector->next(&e);
+				if(rc == SCAP_TIMEOUT || rc == SCAP_FILTERED_EVENT) {
+					if(rc == SCAP_FILTERED_EVENT) {
+						c->events_seen++;
+						continue;
+					}
+					if(++timeouts % 64 == 0 && std::chrono::steady_clock::now() >= deadline) {
+						status = events > 0 ? SS_OK : SS_TIMEOUT;
+						break;
+					}
+					continue;
+				}
+				if(rc == SCAP_EOF) {
+					c->eof = true;
+					status = SS_EOF;
+					break;
+				}
+				if(rc != SCAP_SUCCESS) {
+					std::string msg = c->inspector->getlasterr();
+					put_err(err, err_len, msg.empty() ? "capture read failed" : msg);
+					*used_out = static_cast<int32_t>(used);
+					*events_out = events;
+					return SS_ERROR;
+				}
+				c->events_seen++;
+				if(c->dumper) {
+					c->dumper->dump(e);
+				}
+			}
+			size_t n = write_event(c, e, buf + used, room - used);
+			if(n == 0) {
+				c->pending = e;  // stays valid until the next sinsp::next()
+				break;
+			}
+			used += n;
+			events++;
+			if(c->live && (events & 1023) == 0 && std::chrono::steady_clock::now() >= deadline) {
+				break;
+			}
+		}
+		// name and image of a container arrive late (asynchronous runtime lookups): re-check them
+		if(!c->containers.empty() && (c->live || c->eof || (c->batches++ & 15) == 0)) {
+			used += refresh_containers(c, buf + used, room - used);
+		}
+		c->events_returned += events;
+		*used_out = static_cast<int32_t>(used);
+		*events_out = events;
+		return status;
+	} catch(const std::exception& ex) {
+		put_err(err, err_len, ex.what());
+	} catch(...) {
+		put_err(err, err_len, "unknown error while reading the capture");
+	}
+	*used_out = static_cast<int32_t>(used);
+	*events_out = events;
+	return SS_ERROR;
+}
+
+int32_t ss_stop(ss_capture* c, char* err, int32_t err_len) {
+	if(c == nullptr) {
+		return 0;
+	}
+	try {
+		if(c->live && c->started) {
+			c->inspector->stop_capture();
+			c->started = false;
+		}
+		if(c->dumper) {
+			c->dumper->flush();
+		}
+		return 0;
+	} catch(const std::exception& ex) {
+		put_err(err, err_len, ex.what());
+	} catch(...) {
+		put_err(err, err_len, "unknown error while stopping the capture");
+	}
+	return -1;
+}
+
+int32_t ss_stats(ss_capture* c, char* out, int32_t out_len) {
+	if(c == nullptr || out == nullptr || out_len <= 0) {
+		return -1;
+	}
+	try {
+		std::string s;
+		s += "events_seen " + std::to_string(c->events_seen) + "\n";
+		s += "events_returned " + std::to_string(c->events_returned) + "\n";
+		s += "threads " + std::to_string(c->inspector->m_thread_manager->get_thread_count()) + "\n";
+		scap_stats st = {};
+		c->inspector->get_capture_stats(&st);
+		s += "n_evts " + std::to_string(st.n_evts) + "\n";
+		s += "n_drops " + std::to_string(st.n_drops) + "\n";
+		s += "n_drops_buffer " + std::to_string(st.n_drops_buffer) + "\n";
+		s += "n_drops_scratch_map " + std::to_string(st.n_drops_scratch_map) + "\n";
+		s += "n_drops_pf " + std::to_string(st.n_drops_pf) + "\n";
+		s += "n_drops_bug " + std::to_string(st.n_drops_bug) + "\n";
+		s += "n_preemptions " + std::to_string(st.n_preemptions) + "\n";
+		s += "n_suppressed " + std::to_string(st.n_suppressed) + "\n";
+		if(c->live) {
+			uint32_t nstats = 0;
+			int32_t rc = 0;
+			const metrics_v2* m = c->inspector->get_capture_stats_v2(
+			        METRICS_V2_KERNEL_COUNTERS | METRICS_V2_KERNEL_COUNTERS_PER_CPU |
+			                METRICS_V2_LIBBPF_STATS,
+			        &nstats,
+			        &rc);
+			for(uint32_t i = 0; m != nullptr && i < nstats; i++) {
+				if(m[i].type == METRIC_VALUE_TYPE_U64) {
+					s += std::string("v2.") + m[i].name + " " + std::to_string(m[i].value.u64) + "\n";
+				} else if(m[i].type == METRIC_VALUE_TYPE_U32) {
+					s += std::string("v2.") + m[i].name + " " + std::to_string(m[i].value.u32) + "\n";
+				}
+			}
+		}
+		size_t n = std::min(s.size(), static_cast<size_t>(out_len - 1));
+		std::memcpy(out, s.data(), n);
+		out[n] = '\0';
+		return static_cast<int32_t>(n);
+	} catch(...) {
+		return -1;
+	}
+}
+
+int32_t ss_name(int32_t name_id, char* out, int32_t out_len) {
+	if(out == nullptr || out_len <= 0) {
+		return -1;
+	}
+	const char* name = nullptr;
+	if(name_id >= kGenericNameBase) {
+		int sc = name_id - kGenericNameBase;
+		if(sc >= 0 && sc < PPM_SC_MAX) {
+			name = scap_get_ppm_sc_name(static_cast<ppm_sc_code>(sc));
+		}
+	} else if(name_id >= 0 && name_id < PPM_EVENT_MAX) {
+		name = scap_get_event_info_table()[name_id].name;
+	}
+	if(name == nullptr) {
+		name = "unknown";
+	}
+	size_t n = std::min(std::strlen(name), static_cast<size_t>(out_len - 1));
+	std::memcpy(out, name, n);
+	out[n] = '\0';
+	return static_cast<int32_t>(n);
+}
+
+int32_t ss_name_id_limit(void) { return kGenericNameBase + PPM_SC_MAX; }
+
+void ss_close(ss_capture* c) {
+	if(c == nullptr) {
+		return;
+	}
+	try {
+		if(c->dumper) {
+			c->dumper->close();
+		}
+		if(c->live && c->started) {
+			c->inspector->stop_capture();
+		}
+		c->inspector->close();
+	} catch(...) {
+	}
+	try {
+		delete c;
+	} catch(...) {
+	}
+}
+
+const char* ss_libs_version(void) { return SS_LIBS_VERSION; }
+
+int32_t ss_live_possible(int mode, char* err, int32_t err_len) {
+	if(mode == SS_MODE_MODERN_BPF) {
+		if(access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
+			put_err(err,
+			        err_len,
+			        "live capture needs BTF (/sys/kernel/btf/vmlinux is missing): the modern eBPF "
+			        "probe cannot run on this kernel");
+			return 0;
+		}
+		if(geteuid() != 0) {
+			put_err(err,
+			        err_len,
+			        "live capture needs root (or CAP_BPF, CAP_PERFMON, CAP_SYS_RESOURCE, "
+			        "CAP_SYS_PTRACE)");
+			return 0;
+		}
+		return 1;
+	}
+	if(mode == SS_MODE_KMOD) {
+		if(access("/dev/scap0", R_OK) != 0) {
+			put_err(err,
+			        err_len,
+			        "the kernel module engine needs the scap module loaded (/dev/scap0 is missing)");
+			return 0;
+		}
+		return 1;
+	}
+	put_err(err, err_len, "unknown live mode");
+	return 0;
+}
+
+int32_t ss_bench_raw(const char* path, uint64_t* events, uint64_t* elapsed_ns, char* err, int32_t err_len) {
+	try {
+		std::string problem = file_problem(path);
+		if(!problem.empty()) {
+			put_err(err, err_len, problem);
+			return -1;
+		}
+		sinsp inspector;
+		inspector.set_auto_threads_purging(true);
+		inspector.open_savefile(path);
+		auto start = std::chrono::steady_clock::now();
+		uint64_t n = 0;
+		sinsp_evt* e = nullptr;
+		while(true) {
+			int32_t rc = inspector.next(&e);
+			if(rc == SCAP_SUCCESS) {
+				n++;
+			} else if(rc == SCAP_EOF) {
+				break;
+			} else if(rc != SCAP_TIMEOUT && rc != SCAP_FILTERED_EVENT) {
+				put_err(err, err_len, inspector.getlasterr());
+				return -1;
+			}
+		}
+		*elapsed_ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+		                                            std::chrono::steady_clock::now() - start)
+		                                            .count());
+		*events = n;
+		inspector.close();
+		return 0;
+	} catch(const std::exception& ex) {
+		put_err(err, err_len, ex.what());
+	} catch(...) {
+		put_err(err, err_len, "unknown error");
+	}
+	return -1;
+}
+
+}  // extern "C"
