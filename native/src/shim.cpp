@@ -8,6 +8,7 @@
 #include <libsinsp/sinsp.h>
 #include <libsinsp/dumper.h>
 #include <libsinsp/events/sinsp_events.h>
+#include <libsinsp/user.h>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -96,7 +97,29 @@ struct container_seen {
 	std::string name;
 	std::string image;
 	int lookup;
+	const char* runtime_from_cgroup;  // used while libsinsp has no container info
 };
+
+// The runtime, told by the cgroup path's shape (for containers whose runtime API libsinsp cannot
+// ask, e.g. cri-o or containerd without a CRI socket).
+const char* runtime_from_cgroups(const sinsp_threadinfo& t) {
+	for(const auto& cg : t.cgroups()) {
+		const std::string& p = cg.second;
+		if(p.find("crio-") != std::string::npos || p.find("/crio/") != std::string::npos) {
+			return "cri-o";
+		}
+		if(p.find("cri-containerd-") != std::string::npos || p.find("/containerd/") != std::string::npos) {
+			return "containerd";
+		}
+		if(p.find("libpod-") != std::string::npos) {
+			return "podman";
+		}
+		if(p.find("docker-") != std::string::npos || p.find("/docker/") != std::string::npos) {
+			return "docker";
+		}
+	}
+	return "unknown";
+}
 
 }  // namespace
 
@@ -125,7 +148,8 @@ struct ss_capture {
 
 namespace {
 
-uint32_t container_key_of(ss_capture* c, const std::string& id) {
+uint32_t container_key_of(ss_capture* c, const sinsp_threadinfo& t) {
+	const std::string& id = t.m_container_id;
 	if(id.empty()) {
 		return 0;
 	}
@@ -133,7 +157,7 @@ uint32_t container_key_of(ss_capture* c, const std::string& id) {
 	if(it != c->containers.end()) {
 		return it->second.key;
 	}
-	container_seen seen{c->next_container_key++, "", "", -1};
+	container_seen seen{c->next_container_key++, "", "", -1, runtime_from_cgroups(t)};
 	c->containers.emplace(id, seen);
 	c->pending_container_ids.push_back(id);
 	return seen.key;
@@ -152,7 +176,7 @@ size_t container_record_size(const std::string& id,
 size_t write_container(ss_capture* c, const std::string& id, uint8_t* p, size_t room) {
 	auto& seen = c->containers[id];
 	std::string full_id = id, name, image;
-	const char* runtime = "unknown";
+	const char* runtime = seen.runtime_from_cgroup;
 	int lookup = 1;
 	uint32_t type = CT_UNKNOWN;
 	auto info = c->inspector->m_container_manager.get_container(id);
@@ -160,7 +184,9 @@ size_t write_container(ss_capture* c, const std::string& id, uint8_t* p, size_t 
 		full_id = info->m_full_id.empty() ? id : info->m_full_id;
 		name = info->m_name;
 		image = info->m_image;
-		runtime = runtime_name(info->m_type);
+		if(info->m_type != CT_UNKNOWN) {
+			runtime = runtime_name(info->m_type);
+		}
 		type = info->m_type;
 		lookup = info->is_successful() ? 0 : 1;
 	}
@@ -250,7 +276,7 @@ size_t ensure_thread(ss_capture* c, sinsp_threadinfo* t, uint64_t ts, uint8_t* p
 	               seen.comm_len != t->m_comm.size();
 	uint32_t ckey = seen.container_key;
 	if(changed) {
-		ckey = container_key_of(c, t->m_container_id);
+		ckey = container_key_of(c, *t);
 		// a new container is described before the thread that lives in it
 		while(!c->pending_container_ids.empty()) {
 			size_t n = write_container(c, c->pending_container_ids.back(), p + used, room - used);
@@ -350,9 +376,6 @@ uint32_t fd_key_of(ss_capture* c, const sinsp_fdinfo* fd, uint8_t* p, size_t roo
 size_t refresh_containers(ss_capture* c, uint8_t* p, size_t room) {
 	size_t used = 0;
 	for(auto& kv : c->containers) {
-		if(kv.second.lookup == 0) {
-			continue;
-		}
 		auto info = c->inspector->m_container_manager.get_container(kv.first);
 		if(!info) {
 			continue;
@@ -384,6 +407,9 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room) {
 	const uint16_t type = e->get_type();
 	const uint64_t ts = e->get_ts();
 	sinsp_threadinfo* t = e->get_tinfo();
+	if(t != nullptr && t->m_tid < 0) {
+		t = nullptr;  // libsinsp's placeholder thread of meta events (container JSON)
+	}
 	uint32_t ckey = 0;
 	int64_t pid = -1;
 	if(t != nullptr) {
@@ -413,8 +439,8 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room) {
 	case PPME_SCHEDSWITCH_6_E: {
 		// the next thread must be known so its CPU time can be attributed when it switches out
 		res = e->get_param(0)->as<int64_t>();
-		auto next = c->inspector->find_thread(res, true);
-		if(next) {
+		auto next = c->inspector->get_thread_ref(res, false, true);
+		if(next && next->m_tid > 0) {
 			size_t n = ensure_thread(c, next.get(), ts, p + used, room - used);
 			if(n == SIZE_MAX) {
 				return 0;
@@ -435,15 +461,19 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room) {
 		break;
 	default:
 		if(is_exit && (flags & SS_F_SYSCALL)) {
-			if(e->get_num_params() > 0 && e->get_param_info(0)->type != PT_NONE) {
+			// the return value is the first parameter of a syscall exit (res, fd, pid...)
+			if(e->get_num_params() > 0) {
 				const auto* pi = e->get_param_info(0);
 				if(pi->type == PT_ERRNO || pi->type == PT_FD || pi->type == PT_PID ||
-				   pi->type == PT_INT64 || pi->type == PT_SYSCALLID) {
-					res = e->get_param(0)->as<int64_t>();
-				} else if(pi->type == PT_INT32) {
-					res = e->get_param(0)->as<int32_t>();
-				} else if(pi->type == PT_UINT64) {
-					res = static_cast<int64_t>(e->get_param(0)->as<uint64_t>());
+				   pi->type == PT_INT64 || pi->type == PT_INT32 || pi->type == PT_UINT64 ||
+				   pi->type == PT_UINT32) {
+					const sinsp_evt_param* prm = e->get_param(0);
+					if(prm->m_len == 8) {
+						res = prm->as<int64_t>();
+					} else if(prm->m_len == 4) {
+						res = pi->type == PT_UINT32 ? static_cast<int64_t>(prm->as<uint32_t>())
+						                            : static_cast<int64_t>(prm->as<int32_t>());
+					}
 				}
 			}
 			if(res < 0) {
@@ -615,8 +645,8 @@ int32_t ss_next_batch(ss_capture* c,
 	try {
 		// initial thread table, in as many batches as it takes
 		while(c->initial_pos < c->initial_tids.size()) {
-			auto t = c->inspector->find_thread(c->initial_tids[c->initial_pos], true);
-			if(t) {
+			auto t = c->inspector->get_thread_ref(c->initial_tids[c->initial_pos], false, true);
+			if(t && t->m_tid >= 0) {
 				size_t n = ensure_thread(c, t.get(), 0, buf + used, room - used);
 				if(n == SIZE_MAX) {
 					*used_out = static_cast<int32_t>(used);

@@ -1,0 +1,174 @@
+package dev.scapstream.capture;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One libsinsp capture, offline (a .scap file, gzip or not) or live (modern eBPF probe or kernel
+ * module): the same records either way. Owned by one thread, the capture thread.
+ */
+public final class CaptureSource implements AutoCloseable {
+    private static final int ERR_LEN = 1024;
+
+    private Pointer handle;
+    private final boolean live;
+    private final String description;
+    private final Memory counters = new Memory(8);
+    private final byte[] err = new byte[ERR_LEN];
+    private boolean ended;
+    private String pendingError;
+
+    private CaptureSource(Pointer handle, boolean live, String description) {
+        this.handle = handle;
+        this.live = live;
+        this.description = description;
+    }
+
+    /** Opens a capture file. Missing, foreign and unreadable files give a one-line CaptureException. */
+    public static CaptureSource openFile(Path file, String filter, Path recordTo) {
+        if (!Files.exists(file)) throw new CaptureException(file + ": no such file");
+        if (Files.isDirectory(file)) throw new CaptureException(file + ": is a directory, not a capture file");
+        if (!Files.isReadable(file)) throw new CaptureException(file + ": not readable");
+        return open(NativeShim.MODE_FILE, file.toString(), filter, 0, recordTo, 0, file.toString());
+    }
+
+    /** Opens a live capture; see {@link LiveOptions}. */
+    public static CaptureSource openLive(LiveOptions options) {
+        String why = liveUnavailableReason(options.engine());
+        if (why != null) throw new CaptureException(why);
+        int flags = (options.procinfo() ? NativeShim.FLAG_PROCINFO : 0)
+                | (options.pageFaults() ? NativeShim.FLAG_PAGE_FAULTS : 0);
+        return open(options.engine().mode, null, options.filter(), options.bufferBytesPerCpu(),
+                options.recordTo(), flags, "live " + options.engine().label);
+    }
+
+    /** Null when live capture with this engine looks possible here, else the one-line reason. */
+    public static String liveUnavailableReason(LiveOptions.Engine engine) {
+        NativeShim.ensureLoaded();
+        byte[] e = new byte[ERR_LEN];
+        return NativeShim.ss_live_possible(engine.mode, e, e.length) == 1 ? null : NativeShim.text(e);
+    }
+
+    private static CaptureSource open(int mode, String source, String filter, long bufferBytes,
+                                      Path recordTo, int flags, String description) {
+        NativeShim.ensureLoaded();
+        byte[] e = new byte[ERR_LEN];
+        Pointer h = NativeShim.ss_open(mode, source, filter == null ? "" : filter, bufferBytes,
+                recordTo == null ? null : recordTo.toString(), flags, e, e.length);
+        if (h == null) throw new CaptureException(describeOpenError(mode, description, filter, NativeShim.text(e)));
+        return new CaptureSource(h, mode != NativeShim.MODE_FILE, description);
+    }
+
+    private static String describeOpenError(int mode, String what, String filter, String msg) {
+        String lower = msg.toLowerCase();
+        if (filter != null && !filter.isBlank() && (lower.contains("filter") || lower.contains("syntax")
+                || lower.contains("unrecognized") || lower.contains("unknown field") || lower.contains("invalid"))
+                && !lower.contains("block") && !lower.contains("magic") && !lower.contains("file")) {
+            return "bad filter '" + filter + "': " + msg;
+        }
+        if (mode == NativeShim.MODE_FILE) {
+            if (lower.contains("magic") || lower.contains("block type") || lower.contains("unknown block")) {
+                return what + ": not a .scap capture file (" + msg + ")";
+            }
+            if (msg.startsWith(what)) return msg;
+            return what + ": cannot read capture (" + msg + ")";
+        }
+        return "cannot start " + what + " capture: " + msg;
+    }
+
+    public boolean isLive() {
+        return live;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /**
+     * Fills the batch with the next records. Returns false once the stream has ended (the batch
+     * may still hold a last few records). A read error (a truncated or corrupt file) is thrown as
+     * a one-line CaptureException by the call after the one that returned the records read before it.
+     */
+    public boolean next(Batch batch, int maxWaitMs) {
+        if (handle == null) throw new IllegalStateException("capture closed");
+        if (pendingError != null) {
+            String msg = pendingError;
+            pendingError = null;
+            throw new CaptureException(msg);
+        }
+        if (ended) {
+            batch.used = 0;
+            batch.events = 0;
+            batch.status = NativeShim.EOF;
+            return false;
+        }
+        int rc = NativeShim.ss_next_batch(handle, batch.memory, batch.capacity(), counters,
+                counters.share(4), maxWaitMs, err, err.length);
+        batch.used = counters.getInt(0);
+        batch.events = counters.getInt(4);
+        batch.status = rc;
+        if (rc == NativeShim.ERROR) {
+            // hand out what was read before the error first; the next call reports it
+            ended = true;
+            batch.status = NativeShim.EOF;
+            pendingError = describeReadError(NativeShim.text(err));
+            return true;
+        }
+        if (rc == NativeShim.EOF) {
+            ended = true;
+            return false;
+        }
+        return true;
+    }
+
+    private String describeReadError(String msg) {
+        String lower = msg.toLowerCase();
+        if (!live && (lower.contains("truncat") || lower.contains("unexpected end") || lower.contains("read 0"))) {
+            return description + ": truncated capture (" + msg + ")";
+        }
+        return description + ": " + (live ? "capture failed" : "corrupt capture") + " (" + msg + ")";
+    }
+
+    /** Stops a live capture: no new events; buffered ones can still be read until the end. */
+    public void stop() {
+        if (handle != null && live) {
+            NativeShim.ss_stop(handle, err, err.length);
+        }
+    }
+
+    /** libscap counters: events, drops (total, per reason, per CPU when live) and the shim's own. */
+    public Map<String, Long> stats() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        if (handle == null) return out;
+        byte[] buf = new byte[64 * 1024];
+        if (NativeShim.ss_stats(handle, buf, buf.length) < 0) return out;
+        for (String line : NativeShim.text(buf).split("\n")) {
+            int sp = line.lastIndexOf(' ');
+            if (sp <= 0) continue;
+            try {
+                out.put(line.substring(0, sp), Long.parseLong(line.substring(sp + 1)));
+            } catch (NumberFormatException ignored) {
+                // a counter the shim formats differently is skipped, not fatal
+            }
+        }
+        return out;
+    }
+
+    public static String libsVersion() {
+        NativeShim.ensureLoaded();
+        return NativeShim.ss_libs_version();
+    }
+
+    @Override
+    public void close() {
+        if (handle != null) {
+            NativeShim.ss_close(handle);
+            handle = null;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.scapstream.capture;
+
+import java.nio.file.Path;
+
+/** How to open a live capture. */
+public record LiveOptions(Engine engine, String filter, long bufferBytesPerCpu, Path recordTo,
+                          boolean procinfo, boolean pageFaults) {
+    public enum Engine {
+        MODERN_BPF(NativeShim.MODE_MODERN_BPF, "modern eBPF"),
+        KMOD(NativeShim.MODE_KMOD, "kernel module");
+
+        final int mode;
+        final String label;
+
+        Engine(int mode, String label) {
+            this.mode = mode;
+            this.label = label;
+        }
+    }
+
+    public static LiveOptions defaults() {
+        return new LiveOptions(Engine.MODERN_BPF, "", 8L << 20, null, true, false);
+    }
+
+    public LiveOptions withFilter(String f) {
+        return new LiveOptions(engine, f, bufferBytesPerCpu, recordTo, procinfo, pageFaults);
+    }
+
+    public LiveOptions withRecordTo(Path p) {
+        return new LiveOptions(engine, filter, bufferBytesPerCpu, p, procinfo, pageFaults);
+    }
+
+    public LiveOptions withEngine(Engine e) {
+        return new LiveOptions(e, filter, bufferBytesPerCpu, recordTo, procinfo, pageFaults);
+    }
+
+    public LiveOptions withBufferBytes(long b) {
+        return new LiveOptions(engine, filter, b, recordTo, procinfo, pageFaults);
+    }
+}

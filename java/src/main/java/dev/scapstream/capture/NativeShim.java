@@ -1,0 +1,79 @@
+package dev.scapstream.capture;
+
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+
+/**
+ * JNA direct mapping of native/src/scapstream.h. Direct mapping (static natives bound by
+ * {@link Native#register}) is JNA's fastest call path; it is used once per batch, never per event.
+ * The library is found inside the jar ({@code linux-x86-64/libscapstream.so}); JNA extracts it.
+ */
+final class NativeShim {
+    static final int MODE_FILE = 0;
+    static final int MODE_MODERN_BPF = 1;
+    static final int MODE_KMOD = 2;
+
+    static final int OK = 0;
+    static final int EOF = 1;
+    static final int TIMEOUT = 2;
+    static final int ERROR = -1;
+
+    static final int FLAG_PROCINFO = 1;
+    static final int FLAG_PAGE_FAULTS = 2;
+
+    private static final Throwable LOAD_ERROR;
+
+    static {
+        Throwable error = null;
+        try {
+            Native.register(NativeShim.class, "scapstream");
+        } catch (Throwable t) {
+            error = t;
+        }
+        LOAD_ERROR = error;
+    }
+
+    private NativeShim() {}
+
+    /** Throws a one-line CaptureException when the native library could not be loaded. */
+    static void ensureLoaded() {
+        if (LOAD_ERROR != null) {
+            throw new CaptureException("cannot load the native library libscapstream.so: "
+                    + firstLine(LOAD_ERROR.getMessage()));
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "unknown error";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    static native Pointer ss_open(int mode, String source, String filter, long bufferBytes,
+                                  String dumpPath, int flags, byte[] err, int errLen);
+
+    static native int ss_next_batch(Pointer capture, Pointer buf, int cap, Pointer used, Pointer events,
+                                    int maxWaitMs, byte[] err, int errLen);
+
+    static native int ss_stop(Pointer capture, byte[] err, int errLen);
+
+    static native int ss_stats(Pointer capture, byte[] out, int outLen);
+
+    static native int ss_name(int nameId, byte[] out, int outLen);
+
+    static native int ss_name_id_limit();
+
+    static native void ss_close(Pointer capture);
+
+    static native String ss_libs_version();
+
+    static native int ss_live_possible(int mode, byte[] err, int errLen);
+
+    static native int ss_bench_raw(String path, long[] events, long[] elapsedNs, byte[] err, int errLen);
+
+    static String text(byte[] buf) {
+        int n = 0;
+        while (n < buf.length && buf[n] != 0) n++;
+        return new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.scapstream.cli;
+
+import dev.scapstream.capture.Batch;
+import dev.scapstream.capture.CaptureSource;
+import dev.scapstream.capture.LiveOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+@Command(name = "record", mixinStandardHelpOptions = true,
+        description = "Capture live kernel events into a .scap file, like `sysdig -w` (needs root and BTF).")
+final class RecordCommand implements Callable<Integer> {
+    @Option(names = {"-w", "--write"}, required = true, paramLabel = "FILE", description = "the .scap file to write")
+    Path output;
+
+    @Option(names = "--duration", paramLabel = "S", description = "stop after S seconds (default: until Ctrl-C)")
+    Double duration;
+
+    @Option(names = "--engine", description = "modern_bpf (default) or kmod", defaultValue = "modern_bpf")
+    String engine;
+
+    @Option(names = "--buffer-mb", description = "ring buffer per CPU in MiB (default ${DEFAULT-VALUE})", defaultValue = "8")
+    int bufferMb;
+
+    @Option(names = "--page-faults", description = "also capture page fault events")
+    boolean pageFaults;
+
+    @Parameters(paramLabel = "FILTER", description = "sysdig filter: only matching events are written")
+    List<String> filter;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    static LiveOptions.Engine engine(String name) {
+        switch (name) {
+            case "modern_bpf": case "modern-bpf": return LiveOptions.Engine.MODERN_BPF;
+            case "kmod": return LiveOptions.Engine.KMOD;
+            default: throw new Main.UserError("unknown engine '" + name + "' (modern_bpf or kmod)");
+        }
+    }
+
+    @Override
+    public Integer call() {
+        if (duration != null && !(duration > 0)) throw new Main.UserError("--duration must be > 0");
+        if (bufferMb < 1 || bufferMb > 1024) throw new Main.UserError("--buffer-mb must be 1..1024");
+        Path parent = output.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) throw new Main.UserError(parent + ": no such directory");
+        LiveOptions options = new LiveOptions(engine(engine), Filters.join(filter), (long) bufferMb << 20, output,
+                false, pageFaults);
+        PrintWriter out = spec.commandLine().getOut();
+        long events = 0;
+        long start = System.nanoTime();
+        long deadline = duration == null ? Long.MAX_VALUE : start + (long) (duration * 1e9);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread main = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            main.interrupt();
+            try {
+                finished.await(10, TimeUnit.SECONDS); // let the loop flush and close the file
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "scapstream-record-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Map<String, Long> stats;
+        try (CaptureSource source = CaptureSource.openLive(options)) {
+            Batch batch = new Batch();
+            while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
+                source.next(batch, 100);
+                events += batch.events();
+            }
+            source.stop();
+            // drain what the probe already delivered
+            for (int i = 0; i < 50; i++) {
+                boolean more = source.next(batch, 20);
+                events += batch.events();
+                if (!more || batch.events() == 0) break;
+            }
+            stats = source.stats();
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // already shutting down
+            }
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        out.printf("recorded %d events in %.1f s to %s (%d bytes); drops %d%n", events, secs, output,
+                output.toFile().length(), stats.getOrDefault("n_drops", 0L));
+        return Main.EXIT_OK;
+    }
+}
