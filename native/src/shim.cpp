@@ -90,6 +90,11 @@ struct thread_seen {
 	// memory of the process (only used for main threads)
 	uint32_t vmsize = 0, vmrss = 0, vmswap = 0;
 	uint64_t pf = 0;
+	// the fd this thread used last and its key: consecutive I/O on one fd skips interning
+	const sinsp_fdinfo* last_fd = nullptr;
+	uint32_t last_fd_key = 0;
+	std::string last_fd_name;
+	uint8_t last_fd_type = 0;
 };
 
 struct container_seen {
@@ -268,9 +273,17 @@ size_t write_thread(ss_capture* c, const sinsp_threadinfo& t, uint32_t ckey, uin
 
 // Makes sure Java knows thread t (and its container and memory) before an event refers to it.
 // Returns bytes written, or SIZE_MAX when out of room (nothing is then marked as sent).
-size_t ensure_thread(ss_capture* c, sinsp_threadinfo* t, uint64_t ts, uint8_t* p, size_t room) {
+size_t ensure_thread(ss_capture* c,
+                     sinsp_threadinfo* t,
+                     uint64_t ts,
+                     uint8_t* p,
+                     size_t room,
+                     thread_seen** seen_out = nullptr) {
 	size_t used = 0;
 	auto& seen = c->threads[t->m_tid];
+	if(seen_out != nullptr) {
+		*seen_out = &seen;
+	}
 	bool changed = seen.ptr != t || seen.clone_ts != t->m_clone_ts ||
 	               seen.exec_ts != t->m_lastexec_ts || seen.uid != t->m_uid ||
 	               seen.comm_len != t->m_comm.size();
@@ -393,10 +406,28 @@ size_t refresh_containers(ss_capture* c, uint8_t* p, size_t room) {
 	return used;
 }
 
+// Reads integer parameter i of any width (1, 2, 4 or 8 bytes); false when absent or odd-sized.
+// Never trusts the event: a capture file may be corrupted.
+bool param_int(sinsp_evt* e, uint32_t i, int64_t* out, bool is_signed = true) {
+	if(e->get_num_params() <= i) {
+		return false;
+	}
+	const sinsp_evt_param* p = e->get_param(i);
+	switch(p->m_len) {
+	case 1: *out = is_signed ? p->as<int8_t>() : p->as<uint8_t>(); return true;
+	case 2: *out = is_signed ? p->as<int16_t>() : p->as<uint16_t>(); return true;
+	case 4: *out = is_signed ? p->as<int32_t>() : static_cast<int64_t>(p->as<uint32_t>()); return true;
+	case 8: *out = p->as<int64_t>(); return true;
+	default: return false;
+	}
+}
+
 uint16_t name_id_of(sinsp_evt* e, uint16_t type) {
 	if(type == PPME_GENERIC_E || type == PPME_GENERIC_X) {
-		uint16_t sc = e->get_param(0)->as<uint16_t>();
-		return static_cast<uint16_t>(kGenericNameBase + sc);
+		int64_t sc = 0;
+		if(param_int(e, 0, &sc, false) && sc >= 0 && sc < PPM_SC_MAX) {
+			return static_cast<uint16_t>(kGenericNameBase + sc);
+		}
 	}
 	return type;
 }
@@ -412,13 +443,14 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room) {
 	}
 	uint32_t ckey = 0;
 	int64_t pid = -1;
+	thread_seen* seen = nullptr;
 	if(t != nullptr) {
-		size_t n = ensure_thread(c, t, ts, p, room);
+		size_t n = ensure_thread(c, t, ts, p, room, &seen);
 		if(n == SIZE_MAX) {
 			return 0;
 		}
 		used += n;
-		ckey = c->threads[t->m_tid].container_key;
+		ckey = seen->container_key;
 		pid = t->m_pid;
 	}
 	int64_t res = 0, aux = 0;
@@ -438,23 +470,24 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room) {
 	switch(type) {
 	case PPME_SCHEDSWITCH_6_E: {
 		// the next thread must be known so its CPU time can be attributed when it switches out
-		res = e->get_param(0)->as<int64_t>();
-		auto next = c->inspector->get_thread_ref(res, false, true);
-		if(next && next->m_tid > 0) {
-			size_t n = ensure_thread(c, next.get(), ts, p + used, room - used);
-			if(n == SIZE_MAX) {
-				return 0;
+		if(param_int(e, 0, &res)) {
+			auto next = c->inspector->get_thread_ref(res, false, true);
+			if(next && next->m_tid > 0) {
+				size_t n = ensure_thread(c, next.get(), ts, p + used, room - used);
+				if(n == SIZE_MAX) {
+					return 0;
+				}
+				used += n;
 			}
-			used += n;
 		}
 		break;
 	}
 	case PPME_PROCINFO_E:
-		res = static_cast<int64_t>(e->get_param(0)->as<uint64_t>());
-		aux = static_cast<int64_t>(e->get_param(1)->as<uint64_t>());
+		param_int(e, 0, &res, false);
+		param_int(e, 1, &aux, false);
 		break;
 	case PPME_SIGNALDELIVER_E:
-		aux = e->get_param(2)->as<uint8_t>();
+		param_int(e, 2, &aux, false);
 		break;
 	case PPME_CONTAINER_JSON_E:
 	case PPME_CONTAINER_JSON_2_E:
@@ -467,13 +500,7 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room) {
 				if(pi->type == PT_ERRNO || pi->type == PT_FD || pi->type == PT_PID ||
 				   pi->type == PT_INT64 || pi->type == PT_INT32 || pi->type == PT_UINT64 ||
 				   pi->type == PT_UINT32) {
-					const sinsp_evt_param* prm = e->get_param(0);
-					if(prm->m_len == 8) {
-						res = prm->as<int64_t>();
-					} else if(prm->m_len == 4) {
-						res = pi->type == PT_UINT32 ? static_cast<int64_t>(prm->as<uint32_t>())
-						                            : static_cast<int64_t>(prm->as<int32_t>());
-					}
+					param_int(e, 0, &res, pi->type != PT_UINT32 && pi->type != PT_UINT64);
 				}
 			}
 			if(res < 0) {
@@ -502,9 +529,20 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room) {
 		   fd->m_type == SCAP_FD_IPV4_SOCK || fd->m_type == SCAP_FD_IPV6_SOCK ||
 		   fd->m_type == SCAP_FD_IPV4_SERVSOCK || fd->m_type == SCAP_FD_IPV6_SERVSOCK ||
 		   fd->m_type == SCAP_FD_DIRECTORY) {
-			fdkey = fd_key_of(c, fd, p + used, room - used, &used);
-			if(fdkey == UINT32_MAX) {
-				return 0;
+			if(seen != nullptr && seen->last_fd == fd && seen->last_fd_type == fd->m_type &&
+			   seen->last_fd_name == fd->m_name) {
+				fdkey = seen->last_fd_key;
+			} else {
+				fdkey = fd_key_of(c, fd, p + used, room - used, &used);
+				if(fdkey == UINT32_MAX) {
+					return 0;
+				}
+				if(seen != nullptr) {
+					seen->last_fd = fd;
+					seen->last_fd_key = fdkey;
+					seen->last_fd_name = fd->m_name;
+					seen->last_fd_type = static_cast<uint8_t>(fd->m_type);
+				}
 			}
 		}
 	}
@@ -703,6 +741,9 @@ int32_t ss_next_batch(ss_capture* c,
 			}
 			used += n;
 			events++;
+			if(e->get_type() == PPME_PROCEXIT_1_E) {
+				c->threads.erase(e->get_tid());  // keeps the shim's table as bounded as libsinsp's
+			}
 			if(c->live && (events & 1023) == 0 && std::chrono::steady_clock::now() >= deadline) {
 				break;
 			}

@@ -34,7 +34,8 @@ final class RecordCommand implements Callable<Integer> {
     @Option(names = "--page-faults", description = "also capture page fault events")
     boolean pageFaults;
 
-    @Parameters(paramLabel = "FILTER", description = "sysdig filter: only matching events are written")
+    @Parameters(paramLabel = "FILTER", description = "sysdig filter: only matching events are written "
+            + "(container meta-events are always kept)")
     List<String> filter;
 
     @picocli.CommandLine.Spec
@@ -54,12 +55,14 @@ final class RecordCommand implements Callable<Integer> {
         if (bufferMb < 1 || bufferMb > 1024) throw new Main.UserError("--buffer-mb must be 1..1024");
         Path parent = output.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) throw new Main.UserError(parent + ": no such directory");
-        LiveOptions options = new LiveOptions(engine(engine), Filters.join(filter), (long) bufferMb << 20, output,
+        // container meta-events are always kept, so a filtered recording still names its containers
+        String f = Filters.join(filter);
+        String recordFilter = f.isEmpty() ? "" : "(" + f + ") or evt.type=container";
+        LiveOptions options = new LiveOptions(engine(engine), recordFilter, (long) bufferMb << 20, output,
                 false, pageFaults);
         PrintWriter out = spec.commandLine().getOut();
         long events = 0;
-        long start = System.nanoTime();
-        long deadline = duration == null ? Long.MAX_VALUE : start + (long) (duration * 1e9);
+        long start = 0;
         CountDownLatch finished = new CountDownLatch(1);
         Thread main = Thread.currentThread();
         Thread hook = new Thread(() -> {
@@ -72,7 +75,15 @@ final class RecordCommand implements Callable<Integer> {
         }, "scapstream-record-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Map<String, Long> stats;
+        try {
         try (CaptureSource source = CaptureSource.openLive(options)) {
+            // the duration counts from the moment the probe is loaded and capturing
+            start = System.nanoTime();
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("scapstream: capturing (" + source.description() + ") to " + output
+                    + (duration == null ? " until Ctrl-C" : " for " + duration + " s"));
+            err.flush();
+            long deadline = duration == null ? Long.MAX_VALUE : start + (long) (duration * 1e9);
             Batch batch = new Batch();
             while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
                 source.next(batch, 100);
@@ -86,17 +97,19 @@ final class RecordCommand implements Callable<Integer> {
                 if (!more || batch.events() == 0) break;
             }
             stats = source.stats();
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        out.printf("recorded %d events in %.1f s to %s (%d bytes); drops %d%n", events, secs, output,
+                output.toFile().length(), stats.getOrDefault("n_drops", 0L));
+        out.flush();
+        return Main.EXIT_OK;
         } finally {
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException ignored) {
-                // already shutting down
+                // already shutting down: the hook is waiting for this
             }
         }
-        double secs = (System.nanoTime() - start) / 1e9;
-        out.printf("recorded %d events in %.1f s to %s (%d bytes); drops %d%n", events, secs, output,
-                output.toFile().length(), stats.getOrDefault("n_drops", 0L));
-        return Main.EXIT_OK;
     }
 }
