@@ -6,16 +6,12 @@ import dev.scapstream.testsupport.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -27,20 +23,6 @@ import static org.junit.jupiter.api.Assertions.*;
 class BadInputTest {
     @TempDir
     Path tmp;
-
-    static byte[] gunzip(Path p) throws IOException {
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(p))) {
-            return in.readAllBytes();
-        }
-    }
-
-    static byte[] gzip(byte[] raw) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(raw);
-        }
-        return out.toByteArray();
-    }
 
     private static void assertOneLineNaming(String message, Path file) {
         assertNotNull(message);
@@ -81,7 +63,7 @@ class BadInputTest {
         Path pom = TestData.repo().resolve("pom.xml");
         e = assertThrows(CaptureException.class, () -> CaptureSource.openFile(pom, "", null));
         assertTrue(e.getMessage().contains("not a .scap capture"), e.getMessage());
-        Path gzText = Files.write(tmp.resolve("text.scap.gz"), gzip("hello world, not scap".repeat(50).getBytes()));
+        Path gzText = Files.write(tmp.resolve("text.scap.gz"), TestData.gzip("hello world, not scap".repeat(50).getBytes()));
         e = assertThrows(CaptureException.class, () -> CaptureSource.openFile(gzText, "", null));
         assertOneLineNaming(e.getMessage(), gzText);
     }
@@ -113,7 +95,7 @@ class BadInputTest {
 
     @Test
     void twoHundredFortyMutatedCapturesNeverCrash() throws IOException {
-        byte[] raw = gunzip(smallestTrace());
+        byte[] raw = TestData.rawCapture(smallestTrace());
         Random r = new Random(20261122);
         List<String> outcomes = new ArrayList<>();
         int variants = 0;
@@ -122,7 +104,7 @@ class BadInputTest {
             int cut = 1 + r.nextInt(raw.length - 1);
             byte[] v = java.util.Arrays.copyOf(raw, cut);
             Path f = tmp.resolve("trunc" + i + (i % 2 == 0 ? ".scap" : ".scap.gz"));
-            Files.write(f, i % 2 == 0 ? v : gzip(v));
+            Files.write(f, i % 2 == 0 ? v : TestData.gzip(v));
             outcomes.add(readExpectingCleanOutcome(f));
             variants++;
         }
@@ -157,7 +139,7 @@ class BadInputTest {
             int keep = r.nextInt(raw.length);
             byte[] v = java.util.Arrays.copyOf(raw, keep + 4096);
             for (int k = keep; k < v.length; k++) v[k] = (byte) r.nextInt(256);
-            byte[] gz = gzip(v);
+            byte[] gz = TestData.gzip(v);
             if (i % 2 == 1) gz[10 + r.nextInt(gz.length - 10)] ^= (byte) 0x5a;
             Path f = tmp.resolve("tail" + i + ".scap.gz");
             Files.write(f, gz);

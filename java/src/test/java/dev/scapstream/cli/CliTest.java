@@ -93,7 +93,7 @@ class CliTest {
 
     @Test
     void truncatedCaptureReportsAndKeepsWhatWasRead() throws Exception {
-        byte[] raw = dev.scapstream.capture.BadInputTest.gunzip(fixture());
+        byte[] raw = TestData.rawCapture(fixture());
         Path cut = Files.write(tmp.resolve("cut.scap"), java.util.Arrays.copyOf(raw, raw.length * 2 / 3 + 13));
         Result r = run("inspect", "--json", cut.toString());
         assertEquals(1, r.code());

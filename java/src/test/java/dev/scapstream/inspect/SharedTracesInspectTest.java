@@ -30,6 +30,24 @@ class SharedTracesInspectTest {
         return tests;
     }
 
+    /** The libs' own test captures; one of them carries a section-header comment (patch 0005). */
+    @org.junit.jupiter.api.Test
+    void upstreamCapturesReadAndTheCommentedCopyEqualsThePlainOne() {
+        Path up = TestData.requireSharedTraces().resolve("upstream");
+        for (String name : List.of("curl_google.scap", "single_ipv6_conn.scap", "test_ipv6_client.scap",
+                "curl_google_comments.scap")) {
+            CaptureSummary s = Inspector.inspectFile(up.resolve(name), "");
+            assertNull(s.error(), name);
+            assertEquals(NativeBench.rawLoop(up.resolve(name))[0], s.events(), name);
+            assertTrue(s.events() > 0, name);
+        }
+        CaptureSummary plain = Inspector.inspectFile(up.resolve("curl_google.scap"), "");
+        CaptureSummary commented = Inspector.inspectFile(up.resolve("curl_google_comments.scap"), "");
+        assertEquals(plain.events(), commented.events());
+        assertEquals(plain.eventTypes(), commented.eventTypes());
+        assertEquals(plain.processes(), commented.processes());
+    }
+
     static String runtimeOf(String style) {
         if (style.startsWith("docker")) return "docker";
         if (style.startsWith("podman")) return "podman";

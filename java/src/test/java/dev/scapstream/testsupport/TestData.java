@@ -53,6 +53,26 @@ public final class TestData {
         }
     }
 
+    /** The raw bytes of a capture, gunzipped when it is a .gz. */
+    public static byte[] rawCapture(Path p) {
+        try (java.io.InputStream in = p.toString().endsWith(".gz")
+                ? new java.util.zip.GZIPInputStream(Files.newInputStream(p)) : Files.newInputStream(p)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static byte[] gzip(byte[] raw) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+            gz.write(raw);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     public static Path truthOf(Path trace) {
         String n = trace.getFileName().toString().replaceAll("\\.scap(\\.gz)?$", "");
         return trace.resolveSibling(n + ".truth.json");
