@@ -3,6 +3,7 @@
 #include "scapstream.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -25,6 +26,10 @@ static int read_through_shim(const char* path) {
 		std::printf("read-error after %lld events: %s\n", events, err);
 	} else {
 		std::printf("ok %lld events\n", events);
+	}
+	char stats[4096];
+	if(std::getenv("SS_STATS") && ss_stats(c, stats, sizeof(stats)) > 0) {
+		std::printf("%s", stats);
 	}
 	ss_close(c);
 	return rc == SS_ERROR ? 1 : 0;

@@ -30,15 +30,15 @@ extern "C" {
 #define SS_REC_FD 4
 #define SS_REC_MEMORY 5
 
-/* SS_REC_EVENT, 72 bytes:
+/* SS_REC_EVENT, 56 bytes:
  *  0 u16 kind, 2 u16 len, 4 u16 event type (PPME_*), 6 u16 name id (event type, or 1024 + ppm_sc
- *  for generic syscall events), 8 u64 ts (ns since epoch), 16 i64 tid, 24 i64 pid,
- *  32 i64 res (return value of exit events; next tid of sched_switch; user ticks of procinfo),
- *  40 i64 aux (system ticks of procinfo; signal of signal_deliver; else 0),
- *  48 u64 latency ns (exit events: exit ts - enter ts, 0 when unknown),
- *  56 u16 cpu, 58 u8 flags (SS_F_*), 59 u8 fd type (scap_fd_type, 0xff when none),
- *  60 u32 container key (0 = host), 64 u32 fd key (0 = none), 68 i32 fd number (-1 = none) */
-#define SS_EVENT_SIZE 72
+ *  for generic syscall events), 8 u64 ts (ns since epoch), 16 i64 tid,
+ *  24 i64 res (return value of syscall exits; next tid of sched_switch; user ticks of procinfo),
+ *  32 u64 extra (syscall exits: latency ns = exit ts - enter ts, 0 when unknown; procinfo: system
+ *  ticks; signal_deliver: the signal), 40 u16 cpu, 42 u8 flags (SS_F_*), 43 u8 fd type
+ *  (scap_fd_type, 0xff when none), 44 u32 container key (0 = host), 48 u32 fd key (0 = none),
+ *  52 i32 fd number (-1 = none). The pid is in the thread's dictionary record. */
+#define SS_EVENT_SIZE 56
 #define SS_F_EXIT 0x01     /* exit half of a syscall (or an event without direction)   */
 #define SS_F_IO_READ 0x02  /* EF_READS_FROM_FD: res > 0 is bytes read                  */
 #define SS_F_IO_WRITE 0x04 /* EF_WRITES_TO_FD: res > 0 is bytes written                 */

@@ -90,11 +90,16 @@ struct thread_seen {
 	// memory of the process (only used for main threads)
 	uint32_t vmsize = 0, vmrss = 0, vmswap = 0;
 	uint64_t pf = 0;
-	// the fd this thread used last and its key: consecutive I/O on one fd skips interning
-	const sinsp_fdinfo* last_fd = nullptr;
-	uint32_t last_fd_key = 0;
-	std::string last_fd_name;
-	uint8_t last_fd_type = 0;
+	// fds this thread used recently (direct-mapped by fd number) and their keys, so repeated I/O
+	// on the same few fds skips interning; an entry counts only if object, type and name match
+	struct fd_slot {
+		const sinsp_fdinfo* ptr = nullptr;
+		uint32_t key = 0;
+		uint8_t type = 0;
+		uint64_t gen = 0;
+		std::string name;
+	};
+	fd_slot fd_cache[4];
 };
 
 struct container_seen {
@@ -126,6 +131,20 @@ const char* runtime_from_cgroups(const sinsp_threadinfo& t) {
 	return "unknown";
 }
 
+enum special_kind : uint8_t { SPECIAL_NONE, SPECIAL_SWITCH, SPECIAL_PROCINFO, SPECIAL_SIGNAL, SPECIAL_META };
+
+struct type_info {
+	uint8_t flags;        // SS_F_EXIT | SS_F_IO_READ | SS_F_IO_WRITE | SS_F_SYSCALL
+	uint8_t res_kind;     // 0 none, 1 signed, 2 unsigned
+	bool uses_fd;         // EF_USES_FD | EF_CREATES_FD | EF_DESTROYS_FD
+	bool changes_fds;     // may create, destroy or rename an fd (see fd_gen)
+	bool updates_mem;     // libsinsp updates a process's memory gauges on it
+	bool changes_state;   // EF_MODIFIES_STATE etc.: thread details may change (exec, setuid...)
+	bool generic;         // generic syscall event: its name comes from a parameter
+	bool large;           // EF_LARGE_PAYLOAD: 32-bit parameter lengths
+	special_kind special;
+};
+
 }  // namespace
 
 struct ss_capture {
@@ -142,6 +161,15 @@ struct ss_capture {
 	std::vector<int64_t> initial_tids;
 	size_t initial_pos = 0;
 	std::unordered_map<int64_t, thread_seen> threads;
+	const type_info* types = nullptr;  // per event type, see type_table()
+	sinsp_threadinfo* fast_thread = nullptr;  // thread of the last event, checked by ensure_thread
+	thread_seen* fast_seen = nullptr;
+	uint64_t fd_gen = 1;  // bumped by every event that may create, close or rename an fd
+	static constexpr size_t kThreadCache = 256;
+	struct {
+		int64_t tid = -1;
+		thread_seen* seen = nullptr;
+	} thread_cache[kThreadCache];  // see ensure_thread
 	std::unordered_map<std::string, container_seen> containers;  // by 12-hex id
 	uint32_t next_container_key = 1;
 	std::unordered_map<std::string, uint32_t> fds;  // by name + '\0' + type + l4
@@ -149,6 +177,7 @@ struct ss_capture {
 	std::string fd_key_scratch;
 	std::vector<std::string> pending_container_ids;  // containers to (re)describe
 	uint64_t batches = 0;
+	uint64_t records[6] = {0, 0, 0, 0, 0, 0};  // by SS_REC_* kind, for ss_stats
 };
 
 namespace {
@@ -200,6 +229,7 @@ size_t write_container(ss_capture* c, const std::string& id, uint8_t* p, size_t 
 		return 0;
 	}
 	std::memset(p, 0, len);
+	c->records[SS_REC_CONTAINER]++;
 	w16(p, SS_REC_CONTAINER);
 	w16(p + 2, static_cast<uint16_t>(len));
 	w32(p + 8, seen.key);
@@ -251,6 +281,7 @@ size_t write_thread(ss_capture* c, const sinsp_threadinfo& t, uint32_t ckey, uin
 		return 0;
 	}
 	std::memset(p, 0, len);
+	c->records[SS_REC_THREAD]++;
 	w16(p, SS_REC_THREAD);
 	w16(p + 2, static_cast<uint16_t>(len));
 	w64(p + 8, static_cast<uint64_t>(t.m_tid));
@@ -278,9 +309,17 @@ size_t ensure_thread(ss_capture* c,
                      uint64_t ts,
                      uint8_t* p,
                      size_t room,
-                     thread_seen** seen_out = nullptr) {
+                     thread_seen** seen_out = nullptr,
+                     bool check_memory = true) {
 	size_t used = 0;
-	auto& seen = c->threads[t->m_tid];
+	// a direct-mapped cache in front of c->threads (element pointers of an unordered_map survive
+	// rehashing; an erased thread's entry is cleared)
+	auto& slot = c->thread_cache[static_cast<uint64_t>(t->m_tid) & (ss_capture::kThreadCache - 1)];
+	if(slot.tid != t->m_tid || slot.seen == nullptr) {
+		slot.tid = t->m_tid;
+		slot.seen = &c->threads[t->m_tid];
+	}
+	auto& seen = *slot.seen;
 	if(seen_out != nullptr) {
 		*seen_out = &seen;
 	}
@@ -311,7 +350,7 @@ size_t ensure_thread(ss_capture* c,
 		seen.comm_len = t->m_comm.size();
 		seen.container_key = ckey;
 	}
-	if(t->is_main_thread()) {
+	if((changed || check_memory) && t->is_main_thread()) {
 		uint64_t pf = (t->m_pfminor & ((1ull << 40) - 1)) | (t->m_pfmajor << 40);
 		if(changed || seen.vmsize != t->m_vmsize_kb || seen.vmrss != t->m_vmrss_kb ||
 		   seen.vmswap != t->m_vmswap_kb || seen.pf != pf) {
@@ -320,6 +359,7 @@ size_t ensure_thread(ss_capture* c,
 			}
 			uint8_t* q = p + used;
 			std::memset(q, 0, SS_MEMORY_SIZE);
+			c->records[SS_REC_MEMORY]++;
 			w16(q, SS_REC_MEMORY);
 			w16(q + 2, SS_MEMORY_SIZE);
 			w64(q + 8, static_cast<uint64_t>(t->m_pid));
@@ -359,6 +399,7 @@ uint32_t fd_key_of(ss_capture* c, const sinsp_fdinfo* fd, uint8_t* p, size_t roo
 	}
 	uint32_t key = c->next_fd_key++;
 	std::memset(p, 0, len);
+	c->records[SS_REC_FD]++;
 	w16(p, SS_REC_FD);
 	w16(p + 2, static_cast<uint16_t>(len));
 	w32(p + 8, key);
@@ -422,56 +463,173 @@ bool param_int(sinsp_evt* e, uint32_t i, int64_t* out, bool is_signed = true) {
 	}
 }
 
-uint16_t name_id_of(sinsp_evt* e, uint16_t type) {
-	if(type == PPME_GENERIC_E || type == PPME_GENERIC_X) {
-		int64_t sc = 0;
-		if(param_int(e, 0, &sc, false) && sc >= 0 && sc < PPM_SC_MAX) {
-			return static_cast<uint16_t>(kGenericNameBase + sc);
+// What the shim needs to know of an event type, computed once: record flags and how to read the
+// return value.
+const type_info* type_table() {
+	static const std::vector<type_info> table = [] {
+		std::vector<type_info> t(PPM_EVENT_MAX);
+		const ppm_event_info* infos = scap_get_event_info_table();
+		for(uint32_t i = 0; i < PPM_EVENT_MAX; i++) {
+			const ppm_event_info& info = infos[i];
+			type_info ti{0, 0, false, false, false, false, false, false, SPECIAL_NONE};
+			ti.large = (info.flags & EF_LARGE_PAYLOAD) != 0;
+			if(PPME_IS_EXIT(i)) {
+				ti.flags |= SS_F_EXIT;
+			}
+			if(info.flags & EF_READS_FROM_FD) {
+				ti.flags |= SS_F_IO_READ;
+			}
+			if(info.flags & EF_WRITES_TO_FD) {
+				ti.flags |= SS_F_IO_WRITE;
+			}
+			bool syscall = libsinsp::events::is_syscall_event(static_cast<ppm_event_code>(i));
+			if(syscall) {
+				ti.flags |= SS_F_SYSCALL;
+			}
+			if(syscall && PPME_IS_EXIT(i) && info.nparams > 0) {
+				switch(info.params[0].type) {
+				case PT_ERRNO: case PT_FD: case PT_PID: case PT_INT64: case PT_INT32:
+					ti.res_kind = 1;
+					break;
+				case PT_UINT64: case PT_UINT32:
+					ti.res_kind = 2;
+					break;
+				default:
+					break;
+				}
+			}
+			ti.uses_fd = (info.flags & (EF_USES_FD | EF_CREATES_FD | EF_DESTROYS_FD)) != 0;
+			ti.changes_fds = (info.flags & (EF_CREATES_FD | EF_DESTROYS_FD | EF_MODIFIES_STATE)) != 0;
+			ti.changes_state = ti.changes_fds || !syscall;
+			ti.generic = i == PPME_GENERIC_E || i == PPME_GENERIC_X;
+			if(i == PPME_SCHEDSWITCH_6_E) {
+				ti.special = SPECIAL_SWITCH;
+			} else if(i == PPME_PROCINFO_E) {
+				ti.special = SPECIAL_PROCINFO;
+			} else if(i == PPME_SIGNALDELIVER_E) {
+				ti.special = SPECIAL_SIGNAL;
+			} else if(i == PPME_CONTAINER_JSON_E || i == PPME_CONTAINER_JSON_2_E || i == PPME_PROCEXIT_1_E) {
+				ti.special = SPECIAL_META;
+			}
+			// where libsinsp's parser sets vm_size/rss/swap and page faults (parsers.cpp)
+			static const char* const mem_events[] = {"switch", "brk", "mmap", "mmap2", "munmap", "clone",
+			                                         "fork", "vfork", "clone3", "execve", "execveat",
+			                                         "procinfo"};
+			for(const char* name : mem_events) {
+					if(std::strcmp(info.name, name) == 0 && (PPME_IS_EXIT(i) || i == PPME_SCHEDSWITCH_6_E ||
+				                                         i == PPME_PROCINFO_E)) {
+					ti.updates_mem = true;
+					ti.changes_state = true;
+				}
+			}
+			t[i] = ti;
 		}
+		return t;
+	}();
+	return table.data();
+}
+
+// Parameter 0 of the raw event, of any integer width; false when absent. The event's structure
+// was checked when it was read (patch 0006 for files; the kernel's own for live events).
+inline bool raw_param0(const scap_evt* ev, bool large, bool is_signed, int64_t* out) {
+	if(ev->nparams == 0) {
+		return false;
 	}
-	return type;
+	const char* base = reinterpret_cast<const char*>(ev);
+	uint32_t len;
+	size_t at;
+	if(large) {
+		std::memcpy(&len, base + sizeof(ppm_evt_hdr), sizeof(uint32_t));
+		at = sizeof(ppm_evt_hdr) + ev->nparams * sizeof(uint32_t);
+	} else {
+		uint16_t l16;
+		std::memcpy(&l16, base + sizeof(ppm_evt_hdr), sizeof(uint16_t));
+		len = l16;
+		at = sizeof(ppm_evt_hdr) + ev->nparams * sizeof(uint16_t);
+	}
+	if(at + len > ev->len) {
+		return false;
+	}
+	if(len == 8) {
+		std::memcpy(out, base + at, 8);
+		return true;
+	}
+	if(len == 4) {
+		int32_t v;
+		std::memcpy(&v, base + at, 4);
+		*out = is_signed ? v : static_cast<int64_t>(static_cast<uint32_t>(v));
+		return true;
+	}
+	if(len == 2) {
+		int16_t v;
+		std::memcpy(&v, base + at, 2);
+		*out = is_signed ? v : static_cast<uint16_t>(v);
+		return true;
+	}
+	if(len == 1) {
+		int8_t v;
+		std::memcpy(&v, base + at, 1);
+		*out = is_signed ? v : static_cast<uint8_t>(v);
+		return true;
+	}
+	return false;
+}
+
+// For generic syscall events the name comes from parameter 0 (the ppm_sc code), read from the raw
+// event: going through sinsp_evt::get_param would decode every parameter of the event.
+uint16_t name_id_of(const scap_evt* raw, const type_info& ti) {
+	int64_t sc = 0;
+	if(raw_param0(raw, ti.large, false, &sc) && sc >= 0 && sc < PPM_SC_MAX) {
+		return static_cast<uint16_t>(kGenericNameBase + sc);
+	}
+	return raw->type;
 }
 
 // Writes one event (and the dictionary records it needs). Returns bytes, or 0 when out of room.
 size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room) {
+	// the raw header is read directly: sinsp_evt's getters are virtual
+	const scap_evt* raw = e->get_scap_evt();
+	const uint16_t type = raw->type;  // < PPM_EVENT_MAX: the readers skip unknown types
+	const uint64_t ts = raw->ts;
+	const type_info& ti = c->types[type];
 	size_t used = 0;
-	const uint16_t type = e->get_type();
-	const uint64_t ts = e->get_ts();
 	sinsp_threadinfo* t = e->get_tinfo();
-	if(t != nullptr && t->m_tid < 0) {
-		t = nullptr;  // libsinsp's placeholder thread of meta events (container JSON)
-	}
-	uint32_t ckey = 0;
-	int64_t pid = -1;
 	thread_seen* seen = nullptr;
 	if(t != nullptr) {
-		size_t n = ensure_thread(c, t, ts, p, room, &seen);
-		if(n == SIZE_MAX) {
-			return 0;
+		if(t == c->fast_thread && ti.special == SPECIAL_NONE && !ti.changes_state) {
+			// same thread as the last event and nothing happened that could change it
+			seen = c->fast_seen;
+		} else if(t->m_tid < 0) {
+			t = nullptr;  // libsinsp's placeholder thread of meta events (container JSON)
+		} else {
+			size_t n = ensure_thread(c, t, ts, p, room, &seen, ti.updates_mem);
+			if(n == SIZE_MAX) {
+				return 0;
+			}
+			used += n;
 		}
-		used += n;
-		ckey = seen->container_key;
-		pid = t->m_pid;
 	}
-	int64_t res = 0, aux = 0;
-	uint8_t flags = 0;
-	const ppm_event_flags eflags = e->get_info_flags();
-	const bool is_exit = PPME_IS_EXIT(type);
-	if(is_exit) {
-		flags |= SS_F_EXIT;
-	}
-	if(libsinsp::events::is_syscall_event(static_cast<ppm_event_code>(type))) {
-		flags |= SS_F_SYSCALL;
-	}
-	uint32_t fdkey = 0;
-	int32_t fdnum = -1;
-	uint8_t fdtype = 0xff;
-	uint64_t latency = 0;
-	switch(type) {
-	case PPME_SCHEDSWITCH_6_E: {
+	c->fast_thread = t;
+	c->fast_seen = seen;
+	int64_t res = 0;
+	uint64_t extra = 0;
+	uint8_t flags = ti.flags;
+	switch(ti.special) {
+	case SPECIAL_NONE:
+		if(ti.res_kind != 0) {
+			raw_param0(raw, ti.large, ti.res_kind == 1, &res);
+			if(res < 0) {
+				flags |= SS_F_FAILED;
+			}
+			if(t != nullptr) {
+				extra = t->m_latency;
+			}
+		}
+		break;
+	case SPECIAL_SWITCH:
 		// the next thread must be known so its CPU time can be attributed when it switches out
-		if(param_int(e, 0, &res)) {
-			auto next = c->inspector->get_thread_ref(res, false, true);
+		if(raw_param0(raw, ti.large, true, &res)) {
+			const auto& next = c->inspector->get_thread_ref(res, false, true);
 			if(next && next->m_tid > 0) {
 				size_t n = ensure_thread(c, next.get(), ts, p + used, room - used);
 				if(n == SIZE_MAX) {
@@ -480,46 +638,32 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room) {
 				used += n;
 			}
 		}
+		c->fast_thread = nullptr;  // ensure_thread(next) moved the shortcuts
 		break;
-	}
-	case PPME_PROCINFO_E:
+	case SPECIAL_PROCINFO: {
+		int64_t sys = 0;
 		param_int(e, 0, &res, false);
-		param_int(e, 1, &aux, false);
+		param_int(e, 1, &sys, false);
+		extra = static_cast<uint64_t>(sys);
 		break;
-	case PPME_SIGNALDELIVER_E:
-		param_int(e, 2, &aux, false);
+	}
+	case SPECIAL_SIGNAL: {
+		int64_t sig = 0;
+		param_int(e, 2, &sig, false);
+		extra = static_cast<uint64_t>(sig);
 		break;
-	case PPME_CONTAINER_JSON_E:
-	case PPME_CONTAINER_JSON_2_E:
-		break;
+	}
 	default:
-		if(is_exit && (flags & SS_F_SYSCALL)) {
-			// the return value is the first parameter of a syscall exit (res, fd, pid...)
-			if(e->get_num_params() > 0) {
-				const auto* pi = e->get_param_info(0);
-				if(pi->type == PT_ERRNO || pi->type == PT_FD || pi->type == PT_PID ||
-				   pi->type == PT_INT64 || pi->type == PT_INT32 || pi->type == PT_UINT64 ||
-				   pi->type == PT_UINT32) {
-					param_int(e, 0, &res, pi->type != PT_UINT32 && pi->type != PT_UINT64);
-				}
-			}
-			if(res < 0) {
-				flags |= SS_F_FAILED;
-			}
-			if(t != nullptr) {
-				latency = t->m_latency;
-			}
-		}
 		break;
 	}
-	if(eflags & EF_READS_FROM_FD) {
-		flags |= SS_F_IO_READ;
+	if(ti.changes_fds) {
+		c->fd_gen++;
 	}
-	if(eflags & EF_WRITES_TO_FD) {
-		flags |= SS_F_IO_WRITE;
-	}
-	sinsp_fdinfo* fd = e->get_fd_info();
-	if(fd != nullptr && (eflags & (EF_USES_FD | EF_CREATES_FD | EF_DESTROYS_FD))) {
+	uint32_t fdkey = 0;
+	int32_t fdnum = -1;
+	uint8_t fdtype = 0xff;
+	sinsp_fdinfo* fd = ti.uses_fd ? e->get_fd_info() : nullptr;
+	if(fd != nullptr) {
 		fdtype = static_cast<uint8_t>(fd->m_type);
 		if(t != nullptr) {
 			fdnum = static_cast<int32_t>(t->m_lastevent_fd);
@@ -529,19 +673,25 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room) {
 		   fd->m_type == SCAP_FD_IPV4_SOCK || fd->m_type == SCAP_FD_IPV6_SOCK ||
 		   fd->m_type == SCAP_FD_IPV4_SERVSOCK || fd->m_type == SCAP_FD_IPV6_SERVSOCK ||
 		   fd->m_type == SCAP_FD_DIRECTORY) {
-			if(seen != nullptr && seen->last_fd == fd && seen->last_fd_type == fd->m_type &&
-			   seen->last_fd_name == fd->m_name) {
-				fdkey = seen->last_fd_key;
+			thread_seen::fd_slot* slot =
+			        seen != nullptr ? &seen->fd_cache[static_cast<uint32_t>(fdnum) & 3] : nullptr;
+			// a slot is trusted as is while no event that can create, close or rename an fd has
+			// happened since it was checked; after one, the name is compared again
+			if(slot != nullptr && slot->ptr == fd && slot->type == fd->m_type &&
+			   (slot->gen == c->fd_gen || slot->name == fd->m_name)) {
+				fdkey = slot->key;
+				slot->gen = c->fd_gen;
 			} else {
 				fdkey = fd_key_of(c, fd, p + used, room - used, &used);
 				if(fdkey == UINT32_MAX) {
 					return 0;
 				}
-				if(seen != nullptr) {
-					seen->last_fd = fd;
-					seen->last_fd_key = fdkey;
-					seen->last_fd_name = fd->m_name;
-					seen->last_fd_type = static_cast<uint8_t>(fd->m_type);
+				if(slot != nullptr) {
+					slot->ptr = fd;
+					slot->key = fdkey;
+					slot->type = static_cast<uint8_t>(fd->m_type);
+					slot->name = fd->m_name;
+					slot->gen = c->fd_gen;
 				}
 			}
 		}
@@ -553,19 +703,17 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room) {
 	w16(q, SS_REC_EVENT);
 	w16(q + 2, SS_EVENT_SIZE);
 	w16(q + 4, type);
-	w16(q + 6, name_id_of(e, type));
+	w16(q + 6, ti.generic ? name_id_of(raw, ti) : type);
 	w64(q + 8, ts);
-	w64(q + 16, static_cast<uint64_t>(e->get_tid()));
-	w64(q + 24, static_cast<uint64_t>(pid));
-	w64(q + 32, static_cast<uint64_t>(res));
-	w64(q + 40, static_cast<uint64_t>(aux));
-	w64(q + 48, latency);
-	w16(q + 56, e->get_cpuid());
-	q[58] = flags;
-	q[59] = fdtype;
-	w32(q + 60, ckey);
-	w32(q + 64, fdkey);
-	w32(q + 68, static_cast<uint32_t>(fdnum));
+	w64(q + 16, raw->tid);
+	w64(q + 24, static_cast<uint64_t>(res));
+	w64(q + 32, extra);
+	w16(q + 40, e->get_cpuid());
+	q[42] = flags;
+	q[43] = fdtype;
+	w32(q + 44, seen != nullptr ? seen->container_key : 0);
+	w32(q + 48, fdkey);
+	w32(q + 52, static_cast<uint32_t>(fdnum));
 	return used + SS_EVENT_SIZE;
 }
 
@@ -614,6 +762,7 @@ ss_capture* ss_open(int mode,
 	try {
 		c = std::make_unique<ss_capture>();
 		c->mode = mode;
+		c->types = type_table();
 		c->inspector = std::make_unique<sinsp>();
 		c->inspector->set_auto_threads_purging(true);
 		if(mode == SS_MODE_FILE) {
@@ -741,8 +890,11 @@ int32_t ss_next_batch(ss_capture* c,
 			}
 			used += n;
 			events++;
-			if(e->get_type() == PPME_PROCEXIT_1_E) {
-				c->threads.erase(e->get_tid());  // keeps the shim's table as bounded as libsinsp's
+			if(e->get_scap_evt()->type == PPME_PROCEXIT_1_E) {
+				int64_t tid = e->get_scap_evt()->tid;
+				c->threads.erase(tid);  // keeps the shim's table as bounded as libsinsp's
+				c->thread_cache[static_cast<uint64_t>(tid) & (ss_capture::kThreadCache - 1)].seen = nullptr;
+				c->fast_thread = nullptr;
 			}
 			if(c->live && (events & 1023) == 0 && std::chrono::steady_clock::now() >= deadline) {
 				break;
@@ -796,6 +948,10 @@ int32_t ss_stats(ss_capture* c, char* out, int32_t out_len) {
 		s += "events_seen " + std::to_string(c->events_seen) + "\n";
 		s += "events_returned " + std::to_string(c->events_returned) + "\n";
 		s += "threads " + std::to_string(c->inspector->m_thread_manager->get_thread_count()) + "\n";
+		s += "records_thread " + std::to_string(c->records[SS_REC_THREAD]) + "\n";
+		s += "records_container " + std::to_string(c->records[SS_REC_CONTAINER]) + "\n";
+		s += "records_fd " + std::to_string(c->records[SS_REC_FD]) + "\n";
+		s += "records_memory " + std::to_string(c->records[SS_REC_MEMORY]) + "\n";
 		scap_stats st = {};
 		c->inspector->get_capture_stats(&st);
 		s += "n_evts " + std::to_string(st.n_evts) + "\n";

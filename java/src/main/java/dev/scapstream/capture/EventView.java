@@ -28,17 +28,14 @@ public final class EventView {
 
     public long tid() { return buf.getLong(base + EV_TID); }
 
-    /** Process id of the thread, -1 when libsinsp knows no thread for it. */
-    public long pid() { return buf.getLong(base + EV_PID); }
-
     /** Return value of a syscall exit; next tid of sched_switch; user ticks of procinfo. */
     public long res() { return buf.getLong(base + EV_RES); }
 
-    /** System ticks of procinfo; signal number of signal_deliver. */
-    public long aux() { return buf.getLong(base + EV_AUX); }
+    /** System ticks of procinfo; signal number of signal_deliver (same slot as the latency). */
+    public long aux() { return buf.getLong(base + EV_EXTRA); }
 
     /** Exit ts - enter ts of a syscall exit, 0 when unknown. */
-    public long latencyNs() { return buf.getLong(base + EV_LATENCY); }
+    public long latencyNs() { return buf.getLong(base + EV_EXTRA); }
 
     public int cpu() { return buf.getShort(base + EV_CPU) & 0xffff; }
 

@@ -15,21 +15,19 @@ public final class RecordLayout {
     static final int LEN = 2;
 
     // event record
-    public static final int EVENT_SIZE = 72;
+    public static final int EVENT_SIZE = 56;
     static final int EV_TYPE = 4;
     static final int EV_NAME_ID = 6;
     static final int EV_TS = 8;
     static final int EV_TID = 16;
-    static final int EV_PID = 24;
-    static final int EV_RES = 32;
-    static final int EV_AUX = 40;
-    static final int EV_LATENCY = 48;
-    static final int EV_CPU = 56;
-    static final int EV_FLAGS = 58;
-    static final int EV_FDTYPE = 59;
-    static final int EV_CONTAINER = 60;
-    static final int EV_FDKEY = 64;
-    static final int EV_FDNUM = 68;
+    static final int EV_RES = 24;
+    static final int EV_EXTRA = 32;
+    static final int EV_CPU = 40;
+    static final int EV_FLAGS = 42;
+    static final int EV_FDTYPE = 43;
+    static final int EV_CONTAINER = 44;
+    static final int EV_FDKEY = 48;
+    static final int EV_FDNUM = 52;
 
     public static final int F_EXIT = 0x01;
     public static final int F_IO_READ = 0x02;

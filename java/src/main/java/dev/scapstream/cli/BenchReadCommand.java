@@ -1,7 +1,6 @@
 package dev.scapstream.cli;
 
-import dev.scapstream.capture.Batch;
-import dev.scapstream.capture.BatchDecoder;
+import dev.scapstream.capture.CapturePipeline;
 import dev.scapstream.capture.CaptureSource;
 import dev.scapstream.capture.Dictionaries;
 import dev.scapstream.capture.EventView;
@@ -14,11 +13,13 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench-read", mixinStandardHelpOptions = true,
-        description = "Events/s of (a) a plain C++ loop over sinsp::next() and (b) the shim -> JNA -> Java "
-                + "record view path, on the same file; ends with 'ratio: X.XX' = median (b) / median (a).")
+        description = "Events/s of (a) a plain C++ loop over sinsp::next() and (b) the full path: shim -> JNA "
+                + "batch into a Disruptor ring slot -> a consumer thread's record view, on the same file; "
+                + "ends with 'ratio: X.XX' = median (b) / median (a).")
 final class BenchReadCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE")
     Path file;
@@ -26,16 +27,29 @@ final class BenchReadCommand implements Callable<Integer> {
     @Option(names = "--rounds", description = "alternating rounds of (a) and (b) (default ${DEFAULT-VALUE})", defaultValue = "5")
     int rounds;
 
+    @Option(names = "--batch-kb", description = "batch buffer size in KiB (default ${DEFAULT-VALUE})", defaultValue = "256")
+    int batchKb;
+
+    @Option(names = "--ring-slots", description = "Disruptor ring slots (power of two, default ${DEFAULT-VALUE})", defaultValue = "16")
+    int ringSlots;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     /** Consumes every field a metrics handler reads, so nothing is optimised away. */
-    private static final class Touch {
+    private static final class Touch implements CapturePipeline.Consumer {
         long sink;
+        final Dictionaries dictionaries = new Dictionaries();
 
-        void onEvent(EventView e, Dictionaries d) {
+        @Override
+        public Dictionaries dictionaries() {
+            return dictionaries;
+        }
+
+        @Override
+        public void onEvent(EventView e, Dictionaries d) {
             sink += e.ts() ^ e.tid() ^ e.res() ^ e.latencyNs() ^ e.cpu() ^ e.flags() ^ e.containerKey() ^ e.fdKey()
-                    ^ e.nameId() ^ e.pid();
+                    ^ e.nameId() ^ e.fdNum();
         }
     }
 
@@ -43,10 +57,12 @@ final class BenchReadCommand implements Callable<Integer> {
     public Integer call() {
         if (!Files.isRegularFile(file)) throw new Main.UserError(file + ": no such file");
         if (rounds < 1) throw new Main.UserError("--rounds must be >= 1");
+        if (batchKb < 64 || batchKb > 65536) throw new Main.UserError("--batch-kb must be 64..65536");
+        if (ringSlots < 2 || Integer.bitCount(ringSlots) != 1) throw new Main.UserError("--ring-slots must be a power of two >= 2");
         PrintWriter out = spec.commandLine().getOut();
         // warm-up: page cache, JIT
         NativeBench.rawLoop(file);
-        readThroughJava(file, new Touch());
+        readThroughJava(file, new Touch(), batchKb, ringSlots);
         double[] raw = new double[rounds];
         double[] java = new double[rounds];
         long events = 0;
@@ -55,7 +71,9 @@ final class BenchReadCommand implements Callable<Integer> {
             long[] a = NativeBench.rawLoop(file);
             raw[r] = a[0] * 1e9 / a[1];
             long t0 = System.nanoTime();
-            long n = readThroughJava(file, touch);
+            Touch touch1 = new Touch();
+            long n = readThroughJava(file, touch1, batchKb, ringSlots);
+            touch.sink ^= touch1.sink;
             long ns = System.nanoTime() - t0;
             java[r] = n * 1e9 / ns;
             events = n;
@@ -74,17 +92,11 @@ final class BenchReadCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
-    private static long readThroughJava(Path file, Touch touch) {
+    /** The real path: capture thread -> Disruptor ring of batches -> a consumer thread's record view. */
+    private static long readThroughJava(Path file, Touch touch, int batchKb, int ringSlots) {
         try (CaptureSource source = CaptureSource.openFile(file, "", null)) {
-            BatchDecoder decoder = new BatchDecoder(new Dictionaries());
-            Batch batch = new Batch();
-            long n = 0;
-            boolean more;
-            do {
-                more = source.next(batch, 100);
-                n += decoder.decode(batch.buffer(), batch.used(), touch::onEvent);
-            } while (more);
-            return n;
+            CapturePipeline pipeline = new CapturePipeline(source, List.of(touch), ringSlots, batchKb << 10);
+            return pipeline.run(100);
         }
     }
 

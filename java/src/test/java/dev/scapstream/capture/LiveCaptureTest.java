@@ -60,9 +60,9 @@ class LiveCaptureTest {
             EventHandler handler = (ev, d) -> {
                 ContainerInfo c = d.container(ev.containerKey());
                 if (c == null || !id.equals(c.id)) return;
-                pidsInContainer.add(ev.pid());
-                runtime.set(c.runtime);
                 ThreadInfo t = d.thread(ev.tid());
+                if (t != null) pidsInContainer.add(t.pid);
+                runtime.set(c.runtime);
                 if (t != null && t.comm.equals("dd")) ddComm.set(t.comm);
                 FdInfo fd = d.fd(ev.fdKey());
                 if (fd != null && fd.name.equals(out.toString())) bytesToFile.addAndGet(ev.bytesWritten());
