@@ -1,0 +1,54 @@
+package dev.scapstream.store;
+
+import java.util.List;
+
+/**
+ * The one storage interface (Zipkin style): every backend (SQLite, Cassandra) implements it and
+ * passes the same contract suite. Rows are keyed so that writing a batch again overwrites, never
+ * adds: a retried write cannot double-count. Reads return rows as stored (rollups are precomputed).
+ */
+public interface MetricsStore extends AutoCloseable {
+    /** Resolutions in seconds: raw, and the agent's rollups. */
+    int[] RESOLUTIONS = {1, 10, 3600, 86400};
+
+    /** Writes (upserts) one batch; returns when it is durable. */
+    void write(MetricsBatch batch);
+
+    /** Containers (the host included) seen in [from, to) on a host, or on all hosts when host is null. */
+    List<Rows.ContainerInfo> containers(String host, long fromTs, long toTs);
+
+    /** Processes of a container that were alive at some point in [from, to). */
+    List<Rows.ProcessInfo> processes(String host, String containerId, long fromTs, long toTs);
+
+    /** A container's rows in [from, to) at a resolution, ordered by ts. */
+    List<Rows.ContainerRow> containerSeries(String host, String containerId, long fromTs, long toTs, int res);
+
+    /** Process rows of a container in [from, to) at a resolution (all its processes), ordered by ts, pid. */
+    List<Rows.ProcessRow> processSeries(String host, String containerId, long fromTs, long toTs, int res);
+
+    List<Rows.FileRow> files(String host, String containerId, long fromTs, long toTs, int res);
+
+    List<Rows.ConnectionRow> connections(String host, String containerId, long fromTs, long toTs, int res);
+
+    List<Rows.PortRow> ports(String host, String containerId, long fromTs, long toTs, int res);
+
+    List<Rows.SyscallRow> syscalls(String host, String containerId, long fromTs, long toTs, int res);
+
+    List<Rows.ErrnoRow> errnos(String host, String containerId, long fromTs, long toTs, int res);
+
+    List<Rows.CpuRow> cpus(String host, long fromTs, long toTs, int res);
+
+    List<Rows.AgentRow> agent(String host, long fromTs, long toTs, int res);
+
+    /** Hosts that wrote anything. */
+    List<String> hosts();
+
+    /**
+     * Deletes rows older than their retention: rows of resolution {@code res} with ts < cutoff for
+     * each (res, cutoff) pair. Returns rows deleted (or -1 when the backend expires by TTL itself).
+     */
+    long expire(int res, long cutoffTs);
+
+    @Override
+    void close();
+}

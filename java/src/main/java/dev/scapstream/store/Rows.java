@@ -1,0 +1,69 @@
+package dev.scapstream.store;
+
+/**
+ * What is stored: one row per key and time bucket, at a resolution of 1 s (raw), 10 s, 1 h or 1 d.
+ * Rollups are computed by the agent, never by a store on read: counters are sums over the bucket;
+ * gauges carry the average over the seconds seen ({@code *Kb}) and the maximum ({@code *MaxKb}).
+ * {@code ts} is the bucket start in epoch seconds; {@code res} its length in seconds.
+ * Every key starts with the host, so one store can hold a fleet.
+ */
+public final class Rows {
+    private Rows() {}
+
+    /** Where a CPU figure came from. */
+    public enum CpuSource {
+        /** exact on-CPU time from sched_switch events */
+        SWITCH,
+        /** sysdig's formula over procinfo samples (Δ user+system ticks, capped at one core per thread) */
+        PROCINFO,
+        /** the trace has neither: CPU is unknown, not zero */
+        UNKNOWN
+    }
+
+    public record ContainerRow(String host, String containerId, long ts, int res,
+                               long cpuNs, CpuSource cpuSource,
+                               long memRssKb, long memRssMaxKb, long memVmKb, long memSwapKb,
+                               long fileInBytes, long fileOutBytes, long fileOps,
+                               long netInBytes, long netOutBytes,
+                               long syscalls, long syscallErrors, int processes) {}
+
+    public record ProcessRow(String host, String containerId, long pid, long startTs, long ts, int res,
+                             long cpuNs, long cpuUserNs, long cpuSysNs, CpuSource cpuSource,
+                             long vmSizeKb, long vmRssKb, long vmRssMaxKb, long vmSwapKb,
+                             long minorFaults, long majorFaults,
+                             long fileInBytes, long fileOutBytes, long netInBytes, long netOutBytes,
+                             long syscalls, long syscallErrors) {}
+
+    public record FileRow(String host, String containerId, long pid, String file, long ts, int res,
+                          long bytesIn, long bytesOut, long opsIn, long opsOut) {}
+
+    /** A connection: l4 protocol and tuple (cip:cport->sip:sport) as libsinsp names it. */
+    public record ConnectionRow(String host, String containerId, long pid, String l4, String tuple,
+                                int serverPort, long ts, int res, long bytesIn, long bytesOut) {}
+
+    /** Traffic per server port (netstat's local/remote port of the listening side). */
+    public record PortRow(String host, String containerId, String l4, int port, long ts, int res,
+                          long bytesIn, long bytesOut) {}
+
+    /** strace -c: calls, errors, total and max latency (exit ts - enter ts). */
+    public record SyscallRow(String host, String containerId, long pid, String syscall, long ts, int res,
+                             long calls, long errors, long totalLatencyNs, long maxLatencyNs) {}
+
+    public record ErrnoRow(String host, String containerId, long pid, String syscall, int errno, long ts, int res,
+                           long count) {}
+
+    /** Busy time of one CPU (everything but the idle task). */
+    public record CpuRow(String host, int cpu, long ts, int res, long busyNs) {}
+
+    /** The agent itself (Falco's metric names where one exists, see AgentMetrics). */
+    public record AgentRow(String host, long ts, int res, long events, long drops, long dropsBuffer,
+                           long dropsScratchMap, long dropsPf, long dropsBug, long preemptions) {}
+
+    /** A process's life: start (clone time; 0 = before the capture), exit (0 = alive), args. */
+    public record ProcessInfo(String host, String containerId, long pid, long ppid, long startTs, long exitTs,
+                              String comm, String exe, String args, String user) {}
+
+    /** A container, the host included (id "host"); first and last second seen. */
+    public record ContainerInfo(String host, String id, String name, String image, String runtime,
+                                long firstSeen, long lastSeen) {}
+}
