@@ -85,6 +85,7 @@ struct thread_seen {
 	uint64_t clone_ts = 0;
 	uint64_t exec_ts = 0;
 	uint32_t container_key = 0;
+	bool exited = false;  // after procexit libsinsp's leftover info is not to be trusted
 	uint32_t uid = 0;
 	size_t comm_len = 0;
 	// memory of the process (only used for main threads)
@@ -177,6 +178,7 @@ struct ss_capture {
 	std::string fd_key_scratch;
 	std::vector<std::string> pending_container_ids;  // containers to (re)describe
 	uint64_t batches = 0;
+	uint64_t exited_threads = 0;  // entries of `threads` marked exited since the last sweep
 	uint64_t records[6] = {0, 0, 0, 0, 0, 0};  // by SS_REC_* kind, for ss_stats
 };
 
@@ -303,12 +305,15 @@ size_t write_thread(ss_capture* c, const sinsp_threadinfo& t, uint32_t ckey, uin
 }
 
 // Makes sure Java knows thread t (and its container and memory) before an event refers to it.
-// Returns bytes written, or SIZE_MAX when out of room (nothing is then marked as sent).
+// Returns the bytes of the records written; sets *full when it ran out of room. Each record is
+// marked as sent only once written whole, and what was written stays in the batch, so a batch
+// that fills up mid-way loses nothing: the caller retries the event in the next batch.
 size_t ensure_thread(ss_capture* c,
                      sinsp_threadinfo* t,
                      uint64_t ts,
                      uint8_t* p,
                      size_t room,
+                     bool* full,
                      thread_seen** seen_out = nullptr,
                      bool check_memory = true) {
 	size_t used = 0;
@@ -323,9 +328,10 @@ size_t ensure_thread(ss_capture* c,
 	if(seen_out != nullptr) {
 		*seen_out = &seen;
 	}
-	bool changed = seen.ptr != t || seen.clone_ts != t->m_clone_ts ||
-	               seen.exec_ts != t->m_lastexec_ts || seen.uid != t->m_uid ||
-	               seen.comm_len != t->m_comm.size();
+	// a thread that exited keeps what Java was told (a last switch-out can follow its procexit)
+	bool changed = !seen.exited &&
+	               (seen.ptr != t || seen.clone_ts != t->m_clone_ts || seen.exec_ts != t->m_lastexec_ts ||
+	                seen.uid != t->m_uid || seen.comm_len != t->m_comm.size());
 	uint32_t ckey = seen.container_key;
 	if(changed) {
 		ckey = container_key_of(c, *t);
@@ -333,14 +339,16 @@ size_t ensure_thread(ss_capture* c,
 		while(!c->pending_container_ids.empty()) {
 			size_t n = write_container(c, c->pending_container_ids.back(), p + used, room - used);
 			if(n == 0) {
-				return SIZE_MAX;
+				*full = true;
+				return used;
 			}
 			used += n;
 			c->pending_container_ids.pop_back();
 		}
 		size_t n = write_thread(c, *t, ckey, p + used, room - used);
 		if(n == 0) {
-			return SIZE_MAX;
+			*full = true;
+				return used;
 		}
 		used += n;
 		seen.ptr = t;
@@ -350,12 +358,13 @@ size_t ensure_thread(ss_capture* c,
 		seen.comm_len = t->m_comm.size();
 		seen.container_key = ckey;
 	}
-	if((changed || check_memory) && t->is_main_thread()) {
+	if((changed || check_memory) && !seen.exited && t->is_main_thread()) {
 		uint64_t pf = (t->m_pfminor & ((1ull << 40) - 1)) | (t->m_pfmajor << 40);
 		if(changed || seen.vmsize != t->m_vmsize_kb || seen.vmrss != t->m_vmrss_kb ||
 		   seen.vmswap != t->m_vmswap_kb || seen.pf != pf) {
 			if(room - used < SS_MEMORY_SIZE) {
-				return SIZE_MAX;
+				*full = true;
+				return used;
 			}
 			uint8_t* q = p + used;
 			std::memset(q, 0, SS_MEMORY_SIZE);
@@ -424,6 +433,19 @@ uint32_t fd_key_of(ss_capture* c, const sinsp_fdinfo* fd, uint8_t* p, size_t roo
 	c->fds.emplace(k, key);
 	*used += len;
 	return key;
+}
+
+void sweep_exited(ss_capture* c) {
+	for(auto it = c->threads.begin(); it != c->threads.end();) {
+		if(it->second.exited && !c->inspector->get_thread_ref(it->first, false, true)) {
+			c->thread_cache[static_cast<uint64_t>(it->first) & (ss_capture::kThreadCache - 1)].seen = nullptr;
+			it = c->threads.erase(it);
+		} else {
+			++it;
+		}
+	}
+	c->exited_threads = 0;
+	c->fast_thread = nullptr;
 }
 
 // Re-describes containers whose name/image arrived late (runtime lookups are asynchronous).
@@ -586,7 +608,12 @@ uint16_t name_id_of(const scap_evt* raw, const type_info& ti) {
 }
 
 // Writes one event (and the dictionary records it needs). Returns bytes, or 0 when out of room.
-size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room) {
+// Writes one event and the dictionary records it needs. Returns the bytes written; *complete
+// tells whether the event record itself is among them (if not, the batch is full: the records
+// written stay, the event is retried in the next batch).
+size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room, bool* complete) {
+	*complete = false;
+	bool full = false;
 	// the raw header is read directly: sinsp_evt's getters are virtual
 	const scap_evt* raw = e->get_scap_evt();
 	const uint16_t type = raw->type;  // < PPM_EVENT_MAX: the readers skip unknown types
@@ -602,11 +629,18 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room) {
 		} else if(t->m_tid < 0) {
 			t = nullptr;  // libsinsp's placeholder thread of meta events (container JSON)
 		} else {
-			size_t n = ensure_thread(c, t, ts, p, room, &seen, ti.updates_mem);
-			if(n == SIZE_MAX) {
-				return 0;
+			used += ensure_thread(c, t, ts, p, room, &full, &seen, ti.updates_mem);
+			if(full) {
+				return used;
 			}
-			used += n;
+		}
+	}
+	if(t == nullptr && raw->tid > 0) {
+		// libsinsp may drop a thread at its procexit while its last switch-out is still to come:
+		// what the shim told Java about it still holds
+		auto it = c->threads.find(raw->tid);
+		if(it != c->threads.end()) {
+			seen = &it->second;
 		}
 	}
 	c->fast_thread = t;
@@ -631,11 +665,10 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room) {
 		if(raw_param0(raw, ti.large, true, &res)) {
 			const auto& next = c->inspector->get_thread_ref(res, false, true);
 			if(next && next->m_tid > 0) {
-				size_t n = ensure_thread(c, next.get(), ts, p + used, room - used);
-				if(n == SIZE_MAX) {
-					return 0;
+				used += ensure_thread(c, next.get(), ts, p + used, room - used, &full);
+				if(full) {
+					return used;
 				}
-				used += n;
 			}
 		}
 		c->fast_thread = nullptr;  // ensure_thread(next) moved the shortcuts
@@ -684,7 +717,7 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room) {
 			} else {
 				fdkey = fd_key_of(c, fd, p + used, room - used, &used);
 				if(fdkey == UINT32_MAX) {
-					return 0;
+					return used;
 				}
 				if(slot != nullptr) {
 					slot->ptr = fd;
@@ -697,7 +730,7 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room) {
 		}
 	}
 	if(room - used < SS_EVENT_SIZE) {
-		return 0;
+		return used;
 	}
 	uint8_t* q = p + used;
 	w16(q, SS_REC_EVENT);
@@ -714,6 +747,7 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room) {
 	w32(q + 44, seen != nullptr ? seen->container_key : 0);
 	w32(q + 48, fdkey);
 	w32(q + 52, static_cast<uint32_t>(fdnum));
+	*complete = true;
 	return used + SS_EVENT_SIZE;
 }
 
@@ -822,8 +856,8 @@ int32_t ss_next_batch(ss_capture* c,
                       int32_t err_len) {
 	*used_out = 0;
 	*events_out = 0;
-	if(c == nullptr || buf == nullptr || cap < 4096) {
-		put_err(err, err_len, "ss_next_batch: bad arguments");
+	if(c == nullptr || buf == nullptr || cap < 131072) {  // a record can be up to 64 KiB
+		put_err(err, err_len, "ss_next_batch: bad arguments (buffer below 128 KiB?)");
 		return SS_ERROR;
 	}
 	size_t room = static_cast<size_t>(cap);
@@ -834,12 +868,12 @@ int32_t ss_next_batch(ss_capture* c,
 		while(c->initial_pos < c->initial_tids.size()) {
 			auto t = c->inspector->get_thread_ref(c->initial_tids[c->initial_pos], false, true);
 			if(t && t->m_tid >= 0) {
-				size_t n = ensure_thread(c, t.get(), 0, buf + used, room - used);
-				if(n == SIZE_MAX) {
+				bool full = false;
+				used += ensure_thread(c, t.get(), 0, buf + used, room - used, &full);
+				if(full) {
 					*used_out = static_cast<int32_t>(used);
 					return SS_OK;
 				}
-				used += n;
 			}
 			c->initial_pos++;
 		}
@@ -883,22 +917,28 @@ int32_t ss_next_batch(ss_capture* c,
 					c->dumper->dump(e);
 				}
 			}
-			size_t n = write_event(c, e, buf + used, room - used);
-			if(n == 0) {
+			bool complete = false;
+			used += write_event(c, e, buf + used, room - used, &complete);
+			if(!complete) {
 				c->pending = e;  // stays valid until the next sinsp::next()
 				break;
 			}
-			used += n;
 			events++;
 			if(e->get_scap_evt()->type == PPME_PROCEXIT_1_E) {
-				int64_t tid = e->get_scap_evt()->tid;
-				c->threads.erase(tid);  // keeps the shim's table as bounded as libsinsp's
-				c->thread_cache[static_cast<uint64_t>(tid) & (ss_capture::kThreadCache - 1)].seen = nullptr;
+				auto it = c->threads.find(e->get_scap_evt()->tid);
+				if(it != c->threads.end()) {
+					it->second.exited = true;
+					c->exited_threads++;
+				}
 				c->fast_thread = nullptr;
 			}
 			if(c->live && (events & 1023) == 0 && std::chrono::steady_clock::now() >= deadline) {
 				break;
 			}
+		}
+		// exited threads are forgotten once libsinsp has dropped them too (bounded table)
+		if(c->exited_threads > 256) {
+			sweep_exited(c);
 		}
 		// name and image of a container arrive late (asynchronous runtime lookups): re-check them
 		if(!c->containers.empty() && (c->live || c->eof || (c->batches++ & 15) == 0)) {

@@ -57,7 +57,7 @@ final class BenchReadCommand implements Callable<Integer> {
     public Integer call() {
         if (!Files.isRegularFile(file)) throw new Main.UserError(file + ": no such file");
         if (rounds < 1) throw new Main.UserError("--rounds must be >= 1");
-        if (batchKb < 64 || batchKb > 65536) throw new Main.UserError("--batch-kb must be 64..65536");
+        if (batchKb < 128 || batchKb > 65536) throw new Main.UserError("--batch-kb must be 128..65536");
         if (ringSlots < 2 || Integer.bitCount(ringSlots) != 1) throw new Main.UserError("--ring-slots must be a power of two >= 2");
         PrintWriter out = spec.commandLine().getOut();
         // warm-up: page cache, JIT

@@ -1,0 +1,550 @@
+package dev.scapstream.aggregate;
+
+import dev.scapstream.capture.CapturePipeline;
+import dev.scapstream.capture.ContainerInfo;
+import dev.scapstream.capture.Dictionaries;
+import dev.scapstream.capture.EventNames;
+import dev.scapstream.capture.EventTypes;
+import dev.scapstream.capture.EventView;
+import dev.scapstream.capture.FdInfo;
+import dev.scapstream.capture.LongMap;
+import dev.scapstream.capture.ProcessMemory;
+import dev.scapstream.capture.RecordLayout;
+import dev.scapstream.capture.ThreadInfo;
+import dev.scapstream.store.MetricsBatch;
+import dev.scapstream.store.Rows;
+import dev.scapstream.store.Rows.CpuSource;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Turns events into per-second rows per container, process, file, connection, server port,
+ * syscall, errno and CPU, in event time: seconds follow the trace's (or the kernel's) clock, so a
+ * replay gives the same rows however fast it runs. A second closes once an event at least
+ * {@code graceNs} past its end arrives (events of different CPUs can be slightly out of order);
+ * later stragglers are counted in the oldest open second.
+ *
+ * <p>Runs on one consumer thread of the {@link CapturePipeline}. Per event it allocates nothing:
+ * accumulators are created once per key and reused second after second (two slots, because two
+ * seconds can be open at once).
+ */
+public final class SecondAggregator implements CapturePipeline.Consumer, Dictionaries.DictionaryListener {
+    private static final long NS = 1_000_000_000L;
+    private static final long TICK_NS = 10_000_000L; // procinfo ticks are 1/100 s
+    private static final int IDLE_SECONDS_BEFORE_FORGET = 60;
+
+    private final String host;
+    private final long graceNs;
+    private final Consumer<MetricsBatch> sink;
+    private final Dictionaries dictionaries = new Dictionaries(this);
+    private final CpuSplitter cpu = new CpuSplitter(this::creditCpu);
+    private final Rollups rollups = new Rollups();
+    private final LongSupplier[] dropCounters;
+    private final long[] lastDrops;
+
+    private long openSec = Long.MIN_VALUE;
+    private boolean sawSwitch;
+    private boolean sawProcinfo;
+    private long lastClosed = Long.MIN_VALUE;
+
+    private final LongMap<Proc> procs = new LongMap<>(1024);
+    private static final Proc NO_PROC = new Proc(-1); // sink for events of threads libsinsp does not know
+    private final LongMap<Flow> files = new LongMap<>(1024);
+    private final LongMap<Flow> conns = new LongMap<>(256);
+    private final LongMap<Sys> syscalls = new LongMap<>(1024);
+    private final LongMap<Counter> errnos = new LongMap<>(256);
+    private final LongMap<long[]> procinfoTicks = new LongMap<>(256);
+    private final List<Cont> containers = new ArrayList<>();
+    private final List<Long> exitedThreads = new ArrayList<>();
+    private long[][] cpuBusy = new long[2][4];
+    private final long[] events = new long[2];
+
+    /** Per process (by pid): two slots of counters, gauges from the kernel's last report. */
+    private static final class Proc {
+        final long pid;
+        final long[] cpuNs = new long[2], userNs = new long[2], sysNs = new long[2];
+        final long[] fileIn = new long[2], fileOut = new long[2], netIn = new long[2], netOut = new long[2];
+        final long[] calls = new long[2], errors = new long[2];
+        final long[] rssMax = new long[2];
+        long vmSize, vmRss, vmSwap, minor, major, lastMinor = -1, lastMajor = -1;
+        long startTs, exitTs;
+        boolean infoDirty = true;
+
+        Proc(long pid) {
+            this.pid = pid;
+        }
+    }
+
+    private static final class Flow {
+        final long pid;
+        final int fdKey;
+        int containerKey;
+        final long[] in = new long[2], out = new long[2], opsIn = new long[2], opsOut = new long[2];
+        long lastActive;
+
+        Flow(long pid, int fdKey) {
+            this.pid = pid;
+            this.fdKey = fdKey;
+        }
+    }
+
+    private static final class Sys {
+        final long pid;
+        final int nameId;
+        int containerKey;
+        final long[] calls = new long[2], errors = new long[2], latency = new long[2], maxLatency = new long[2];
+        long lastActive;
+
+        Sys(long pid, int nameId) {
+            this.pid = pid;
+            this.nameId = nameId;
+        }
+    }
+
+    private static final class Counter {
+        final long pid;
+        final int nameId, errno;
+        int containerKey;
+        final long[] count = new long[2];
+        long lastActive;
+
+        Counter(long pid, int nameId, int errno) {
+            this.pid = pid;
+            this.nameId = nameId;
+            this.errno = errno;
+        }
+    }
+
+    private static final class Cont {
+        final long[] cpuNs = new long[2], fileIn = new long[2], fileOut = new long[2], fileOps = new long[2];
+        final long[] netIn = new long[2], netOut = new long[2], calls = new long[2], errors = new long[2];
+        long firstSeen = Long.MAX_VALUE, lastSeen = Long.MIN_VALUE;
+        boolean active;
+    }
+
+    /**
+     * @param host         the host name every row carries
+     * @param graceNs      how long past a second's end to wait for out-of-order events
+     * @param sink         receives each closed second's batch (on this consumer's thread)
+     * @param dropCounters cumulative drop counters (total, buffer, scratch map, page faults, bug,
+     *                     preemptions) sampled once per closed second; null for a file
+     */
+    public SecondAggregator(String host, long graceNs, Consumer<MetricsBatch> sink, LongSupplier[] dropCounters) {
+        this.host = host;
+        this.graceNs = graceNs;
+        this.sink = sink;
+        this.dropCounters = dropCounters;
+        this.lastDrops = new long[dropCounters == null ? 0 : dropCounters.length];
+    }
+
+    @Override
+    public Dictionaries dictionaries() {
+        return dictionaries;
+    }
+
+    private int slot(long ts) {
+        long sec = Math.floorDiv(ts, NS);
+        if (sec < openSec) sec = openSec;
+        else if (sec > openSec + 1) sec = openSec + 1;
+        return (int) (sec & 1);
+    }
+
+    private Cont cont(int key) {
+        while (containers.size() <= key) containers.add(null);
+        Cont c = containers.get(key);
+        if (c == null) {
+            c = new Cont();
+            containers.set(key, c);
+        }
+        return c;
+    }
+
+    private Proc proc(long pid) {
+        Proc p = procs.get(pid);
+        if (p == null) {
+            p = new Proc(pid);
+            ThreadInfo t = dictionaries.thread(pid);
+            if (t != null) p.startTs = t.cloneTs;
+            procs.put(pid, p);
+        }
+        return p;
+    }
+
+    @Override
+    public void onEvent(EventView ev, Dictionaries d) {
+        long ts = ev.ts();
+        if (openSec == Long.MIN_VALUE) openSec = Math.floorDiv(ts, NS);
+        while (ts >= (openSec + 1) * NS + graceNs) closeOldest();
+        int s = slot(ts);
+        events[s]++;
+        int type = ev.type();
+        if (type == EventTypes.SCHEDSWITCH_6_E) {
+            sawSwitch = true;
+            long next = ev.res();
+            ThreadInfo nt = next > 0 ? d.thread(next) : null;
+            cpu.onSwitch(ev.cpu(), ts, ev.tid(), ev.containerKey(), next, nt == null ? 0 : nt.containerKey);
+            return;
+        }
+        if (type == EventTypes.PROCINFO_E) {
+            onProcinfo(ev, d, s);
+            return;
+        }
+        long tid = ev.tid();
+        ThreadInfo t = d.thread(tid);
+        long pid = t != null ? t.pid : tid;
+        int ck = ev.containerKey();
+        if (type == EventTypes.PROCEXIT_1_E) {
+            if (t != null) exitedThreads.add(tid); // forgotten once the second closes
+            if (t != null && t.isMainThread()) {
+                Proc p = proc(pid);
+                p.exitTs = ts;
+                p.infoDirty = true;
+            }
+            return;
+        }
+        int flags = ev.flags();
+        if ((flags & (RecordLayout.F_SYSCALL | RecordLayout.F_EXIT)) != (RecordLayout.F_SYSCALL | RecordLayout.F_EXIT)) {
+            return;
+        }
+        Proc p = t != null ? proc(pid) : NO_PROC;
+        Cont c = cont(ck);
+        c.active = true;
+        long res = ev.res();
+        boolean failed = (flags & RecordLayout.F_FAILED) != 0;
+        int nameId = ev.nameId();
+        long sysKey = (pid << 16) | (nameId & 0xffff);
+        Sys sys = syscalls.get(sysKey);
+        if (sys == null) {
+            sys = new Sys(pid, nameId);
+            syscalls.put(sysKey, sys);
+        }
+        sys.containerKey = ck;
+        sys.lastActive = openSec;
+        sys.calls[s]++;
+        long lat = ev.latencyNs();
+        sys.latency[s] += lat;
+        if (lat > sys.maxLatency[s]) sys.maxLatency[s] = lat;
+        p.calls[s]++;
+        c.calls[s]++;
+        if (failed) {
+            sys.errors[s]++;
+            p.errors[s]++;
+            c.errors[s]++;
+            int errno = (int) Math.min(4095, -res);
+            long ek = (pid << 28) | ((long) (nameId & 0xffff) << 12) | errno;
+            Counter e = errnos.get(ek);
+            if (e == null) {
+                e = new Counter(pid, nameId, errno);
+                errnos.put(ek, e);
+            }
+            e.containerKey = ck;
+            e.lastActive = openSec;
+            e.count[s]++;
+            return;
+        }
+        boolean read = (flags & RecordLayout.F_IO_READ) != 0;
+        boolean write = (flags & RecordLayout.F_IO_WRITE) != 0;
+        if (!read && !write) return;
+        int fdKey = ev.fdKey();
+        FdInfo fd = d.fd(fdKey);
+        if (fd == null) return;
+        // sysdig's rule: bytes are positive return values of I/O events; every completed call is an op
+        long bytes = res > 0 ? res : 0;
+        if (fd.isFile()) {
+            Flow f = flow(files, pid, fdKey, ck);
+            if (read) {
+                f.in[s] += bytes;
+                f.opsIn[s]++;
+                p.fileIn[s] += bytes;
+                c.fileIn[s] += bytes;
+            } else {
+                f.out[s] += bytes;
+                f.opsOut[s]++;
+                p.fileOut[s] += bytes;
+                c.fileOut[s] += bytes;
+            }
+            c.fileOps[s]++;
+        } else if (fd.isNetwork()) {
+            Flow f = flow(conns, pid, fdKey, ck);
+            if (read) {
+                f.in[s] += bytes;
+                f.opsIn[s]++;
+                p.netIn[s] += bytes;
+                c.netIn[s] += bytes;
+            } else {
+                f.out[s] += bytes;
+                f.opsOut[s]++;
+                p.netOut[s] += bytes;
+                c.netOut[s] += bytes;
+            }
+        }
+    }
+
+    private Flow flow(LongMap<Flow> map, long pid, int fdKey, int ck) {
+        long key = (pid << 32) | (fdKey & 0xffffffffL);
+        Flow f = map.get(key);
+        if (f == null) {
+            f = new Flow(pid, fdKey);
+            map.put(key, f);
+        }
+        f.containerKey = ck;
+        f.lastActive = openSec;
+        return f;
+    }
+
+    /** sysdig's formula: Δ(user+system ticks) since the thread's last sample, capped at one core. */
+    private void onProcinfo(EventView ev, Dictionaries d, int s) {
+        sawProcinfo = true;
+        long tid = ev.tid();
+        long user = ev.res(), sys = ev.aux();
+        long[] last = procinfoTicks.get(tid);
+        if (last == null) {
+            procinfoTicks.put(tid, new long[] {user, sys});
+            return;
+        }
+        long du = Math.max(0, user - last[0]), ds = Math.max(0, sys - last[1]);
+        last[0] = user;
+        last[1] = sys;
+        long total = Math.min(100, du + ds);
+        if (du + ds > 100) {
+            du = du * 100 / (du + ds);
+            ds = total - du;
+        }
+        ThreadInfo t = d.thread(tid);
+        if (t != null) {
+            Proc p = proc(t.pid);
+            p.cpuNs[s] += total * TICK_NS;
+            p.userNs[s] += du * TICK_NS;
+            p.sysNs[s] += ds * TICK_NS;
+        }
+        cont(ev.containerKey()).cpuNs[s] += total * TICK_NS;
+    }
+
+    private void creditCpu(long tid, int containerKey, int cpuId, long sec, long ns) {
+        int s = (int) ((sec < openSec ? openSec : Math.min(sec, openSec + 1)) & 1);
+        if (cpuId >= cpuBusy[0].length) {
+            cpuBusy = new long[][] {java.util.Arrays.copyOf(cpuBusy[0], cpuId + 1), java.util.Arrays.copyOf(cpuBusy[1], cpuId + 1)};
+        }
+        cpuBusy[s][cpuId] += ns;
+        ThreadInfo t = dictionaries.thread(tid);
+        if (t != null) proc(t.pid).cpuNs[s] += ns;
+        Cont c = cont(containerKey);
+        c.cpuNs[s] += ns;
+        c.active = true;
+    }
+
+    @Override
+    public void onThread(ThreadInfo t, boolean isNew) {
+        if (!t.isMainThread()) return;
+        Proc p = procs.get(t.pid);
+        if (p != null && isNew && p.startTs != t.cloneTs) {
+            // pid reused: the old process is gone; forget it after its last row
+            procs.remove(t.pid);
+            p = null;
+        }
+        p = proc(t.pid);
+        p.startTs = t.cloneTs;
+        p.infoDirty = true;
+    }
+
+    @Override
+    public void onMemory(ProcessMemory m) {
+        Proc p = proc(m.pid);
+        p.vmSize = m.vmSizeKb;
+        p.vmRss = m.vmRssKb;
+        p.vmSwap = m.vmSwapKb;
+        p.minor = m.minorFaults;
+        p.major = m.majorFaults;
+        if (openSec != Long.MIN_VALUE) {
+            int s = slot(m.ts);
+            if (m.vmRssKb > p.rssMax[s]) p.rssMax[s] = m.vmRssKb;
+        }
+    }
+
+    @Override
+    public void onContainer(ContainerInfo c) {
+        cont(c.key).active = true;
+    }
+
+    /** Closes every open second (end of a file, or a live stop). */
+    public void finish() {
+        if (openSec == Long.MIN_VALUE) return;
+        long last = openSec + 1;
+        closeOldest();
+        closeOldest();
+        MetricsBatch tail = new MetricsBatch();
+        rollups.flush(tail, last);
+        if (!tail.isEmpty()) sink.accept(tail);
+    }
+
+    /** The last second closed so far (Long.MIN_VALUE before the first). */
+    public long lastClosedSecond() {
+        return lastClosed;
+    }
+
+    private void closeOldest() {
+        long sec = openSec;
+        long end = (sec + 1) * NS;
+        cpu.flushUntil(end, (tid, atSwitchIn) -> {
+            ThreadInfo t = dictionaries.thread(tid);
+            return t != null ? t.containerKey : atSwitchIn;
+        });
+        int s = (int) (sec & 1);
+        MetricsBatch b = new MetricsBatch();
+        CpuSource source = sawSwitch ? CpuSource.SWITCH : sawProcinfo ? CpuSource.PROCINFO : CpuSource.UNKNOWN;
+        long startNs = sec * NS;
+
+        // processes: every live one, idle or not (like csysdig); per container sums for memory
+        Map<Integer, long[]> contMem = new HashMap<>(); // key -> {rss, rssMax, vm, swap, processes}
+        List<Long> gone = new ArrayList<>();
+        procs.forEachValue(p -> {
+            boolean alive = (p.startTs == 0 || p.startTs < end) && (p.exitTs == 0 || p.exitTs >= startNs);
+            ThreadInfo t = dictionaries.thread(p.pid);
+            int ck = t != null ? t.containerKey : 0;
+            String cid = containerId(ck);
+            if (alive) {
+                long minorDelta = p.lastMinor < 0 ? 0 : Math.max(0, p.minor - p.lastMinor);
+                long majorDelta = p.lastMajor < 0 ? 0 : Math.max(0, p.major - p.lastMajor);
+                p.lastMinor = p.minor;
+                p.lastMajor = p.major;
+                long rssMax = Math.max(p.rssMax[s], p.vmRss);
+                long cpuNs = source == CpuSource.UNKNOWN ? -1 : p.cpuNs[s];
+                long user = source == CpuSource.PROCINFO ? p.userNs[s] : -1;
+                long sys = source == CpuSource.PROCINFO ? p.sysNs[s] : -1;
+                b.processes.add(new Rows.ProcessRow(host, cid, p.pid, p.startTs, sec, 1, cpuNs, user, sys, source,
+                        p.vmSize, p.vmRss, rssMax, p.vmSwap, minorDelta, majorDelta, p.fileIn[s], p.fileOut[s],
+                        p.netIn[s], p.netOut[s], p.calls[s], p.errors[s]));
+                long[] m = contMem.computeIfAbsent(ck, k -> new long[5]);
+                m[0] += p.vmRss;
+                m[1] += rssMax;
+                m[2] += p.vmSize;
+                m[3] += p.vmSwap;
+                m[4]++;
+            }
+            if (p.infoDirty && t != null) {
+                b.processInfos.add(new Rows.ProcessInfo(host, cid, p.pid, t.ptid, p.startTs, p.exitTs, t.comm, t.exe,
+                        t.args, t.user));
+                p.infoDirty = false;
+            } else if (p.infoDirty && p.exitTs != 0) {
+                p.infoDirty = false;
+            }
+            zero(s, p.cpuNs, p.userNs, p.sysNs, p.fileIn, p.fileOut, p.netIn, p.netOut, p.calls, p.errors, p.rssMax);
+            if (p.exitTs != 0 && p.exitTs < end) gone.add(p.pid);
+        });
+        for (long pid : gone) procs.remove(pid);
+        // exited threads leave the table once their last second is written (a late switch-out of
+        // such a thread still counts for its container and CPU, see creditCpu)
+        for (long tid : exitedThreads) dictionaries.removeThread(tid);
+        exitedThreads.clear();
+
+        for (int key = 0; key < containers.size(); key++) {
+            Cont c = containers.get(key);
+            long[] m = contMem.get(key);
+            if (c == null || (!c.active && m == null)) continue;
+            String cid = containerId(key);
+            c.firstSeen = Math.min(c.firstSeen, sec);
+            c.lastSeen = Math.max(c.lastSeen, sec);
+            long cpuNs = source == CpuSource.UNKNOWN ? -1 : c.cpuNs[s];
+            b.containers.add(new Rows.ContainerRow(host, cid, sec, 1, cpuNs, source,
+                    m == null ? 0 : m[0], m == null ? 0 : m[1], m == null ? 0 : m[2], m == null ? 0 : m[3],
+                    c.fileIn[s], c.fileOut[s], c.fileOps[s], c.netIn[s], c.netOut[s], c.calls[s], c.errors[s],
+                    m == null ? 0 : (int) m[4]));
+            ContainerInfo info = dictionaries.container(key);
+            b.containerInfos.add(new Rows.ContainerInfo(host, cid, info == null ? "" : info.name,
+                    info == null ? "" : info.image, info == null ? "" : info.runtime, c.firstSeen, c.lastSeen));
+            zero(s, c.cpuNs, c.fileIn, c.fileOut, c.fileOps, c.netIn, c.netOut, c.calls, c.errors);
+            c.active = m != null;
+        }
+
+        Map<String, long[]> ports = new HashMap<>();
+        List<Long> idle = new ArrayList<>();
+        flows(b, files, s, sec, true, ports, idle);
+        flows(b, conns, s, sec, false, ports, idle);
+        for (Map.Entry<String, long[]> e : ports.entrySet()) {
+            String[] k = e.getKey().split("\u0000", 3);
+            b.ports.add(new Rows.PortRow(host, k[0], k[1], Integer.parseInt(k[2]), sec, 1, e.getValue()[0], e.getValue()[1]));
+        }
+        idle.clear();
+        syscalls.forEachValue(x -> {
+            if (x.calls[s] > 0) {
+                b.syscalls.add(new Rows.SyscallRow(host, containerId(x.containerKey), x.pid, EventNames.name(x.nameId),
+                        sec, 1, x.calls[s], x.errors[s], x.latency[s], x.maxLatency[s]));
+            } else if (sec - x.lastActive > IDLE_SECONDS_BEFORE_FORGET) {
+                idle.add((x.pid << 16) | (x.nameId & 0xffff));
+            }
+            zero(s, x.calls, x.errors, x.latency, x.maxLatency);
+        });
+        for (long k : idle) syscalls.remove(k);
+        idle.clear();
+        errnos.forEachValue(x -> {
+            if (x.count[s] > 0) {
+                b.errnos.add(new Rows.ErrnoRow(host, containerId(x.containerKey), x.pid, EventNames.name(x.nameId),
+                        x.errno, sec, 1, x.count[s]));
+            } else if (sec - x.lastActive > IDLE_SECONDS_BEFORE_FORGET) {
+                idle.add((x.pid << 28) | ((long) (x.nameId & 0xffff) << 12) | x.errno);
+            }
+            x.count[s] = 0;
+        });
+        for (long k : idle) errnos.remove(k);
+
+        for (int i = 0; i < Math.max(cpu.cpus(), cpuBusy[s].length); i++) {
+            long busy = i < cpuBusy[s].length ? cpuBusy[s][i] : 0;
+            if (i < cpu.cpus() || busy > 0) b.cpus.add(new Rows.CpuRow(host, i, sec, 1, busy));
+            if (i < cpuBusy[s].length) cpuBusy[s][i] = 0;
+        }
+        long[] drops = new long[6];
+        for (int i = 0; dropCounters != null && i < dropCounters.length && i < drops.length; i++) {
+            long v = dropCounters[i].getAsLong();
+            drops[i] = Math.max(0, v - lastDrops[i]);
+            lastDrops[i] = v;
+        }
+        b.agent.add(new Rows.AgentRow(host, sec, 1, events[s], drops[0], drops[1], drops[2], drops[3], drops[4], drops[5]));
+        events[s] = 0;
+
+        rollups.add(b, sec);
+        lastClosed = sec;
+        openSec = sec + 1;
+        sink.accept(b);
+    }
+
+    private void flows(MetricsBatch b, LongMap<Flow> map, int s, long sec, boolean isFile, Map<String, long[]> ports,
+                       List<Long> idle) {
+        idle.clear();
+        map.forEachValue(f -> {
+            if (f.opsIn[s] > 0 || f.opsOut[s] > 0) {
+                FdInfo fd = dictionaries.fd(f.fdKey);
+                String cid = containerId(f.containerKey);
+                if (isFile) {
+                    b.files.add(new Rows.FileRow(host, cid, f.pid, fd == null ? "?" : fd.name, sec, 1, f.in[s], f.out[s],
+                            f.opsIn[s], f.opsOut[s]));
+                } else {
+                    int port = fd == null ? 0 : fd.dport;
+                    String l4 = fd == null ? "unknown" : fd.l4Name();
+                    b.connections.add(new Rows.ConnectionRow(host, cid, f.pid, l4, fd == null ? "?" : fd.name, port, sec, 1,
+                            f.in[s], f.out[s]));
+                    long[] pt = ports.computeIfAbsent(cid + "\u0000" + l4 + "\u0000" + port, k -> new long[2]);
+                    pt[0] += f.in[s];
+                    pt[1] += f.out[s];
+                }
+            } else if (sec - f.lastActive > IDLE_SECONDS_BEFORE_FORGET) {
+                idle.add((f.pid << 32) | (f.fdKey & 0xffffffffL));
+            }
+            zero(s, f.in, f.out, f.opsIn, f.opsOut);
+        });
+        for (long k : idle) map.remove(k);
+    }
+
+    private String containerId(int key) {
+        ContainerInfo c = dictionaries.container(key);
+        return c == null ? ContainerInfo.HOST_ID : c.id;
+    }
+
+    private static void zero(int s, long[]... arrays) {
+        for (long[] a : arrays) a[s] = 0;
+    }
+}
