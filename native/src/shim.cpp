@@ -86,6 +86,8 @@ struct thread_seen {
 	uint64_t exec_ts = 0;
 	uint32_t container_key = 0;
 	bool exited = false;  // after procexit libsinsp's leftover info is not to be trusted
+	uint64_t enter_ts = 0;       // the thread's last syscall enter, for the exit's latency
+	uint16_t enter_type = 0xffff;
 	uint32_t uid = 0;
 	size_t comm_len = 0;
 	// memory of the process (only used for main threads)
@@ -648,17 +650,25 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room, bool* c
 	int64_t res = 0;
 	uint64_t extra = 0;
 	uint8_t flags = ti.flags;
+	// latency = exit ts - enter ts of the same thread (libsinsp 0.20 leaves generic syscalls out);
+	// a thread has one syscall in flight, so its last enter is the one this exit matches
+	uint64_t latency = 0;
+	if((flags & SS_F_SYSCALL) && seen != nullptr) {
+		if(!(flags & SS_F_EXIT)) {
+			seen->enter_ts = ts;
+			seen->enter_type = type;
+		} else if(seen->enter_type + 1 == type && ts >= seen->enter_ts) {
+			latency = ts - seen->enter_ts;
+			seen->enter_type = 0xffff;
+		}
+	}
 	switch(ti.special) {
 	case SPECIAL_NONE:
-		if(ti.res_kind != 0) {
-			raw_param0(raw, ti.large, ti.res_kind == 1, &res);
-			if(res < 0) {
-				flags |= SS_F_FAILED;
-			}
-			if(t != nullptr) {
-				extra = t->m_latency;
-			}
+		// generic syscall exits carry no return value in libs 0.20, only their id
+		if(ti.res_kind != 0 && raw_param0(raw, ti.large, ti.res_kind == 1, &res) && res < 0) {
+			flags |= SS_F_FAILED;
 		}
+		extra = latency;
 		break;
 	case SPECIAL_SWITCH:
 		// the next thread must be known so its CPU time can be attributed when it switches out

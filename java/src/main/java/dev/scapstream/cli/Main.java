@@ -9,7 +9,8 @@ import java.io.PrintWriter;
 /** Entry point: `scapstream <command>`. Errors are one line on stderr and a non-zero exit. */
 @Command(name = "scapstream", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Per-second container and process metrics from kernel events (falcosecurity libs 0.20.0).",
-        subcommands = {InspectCommand.class, RecordCommand.class, BenchReadCommand.class})
+        subcommands = {InspectCommand.class, RecordCommand.class, ReplayCommand.class, LiveCommand.class,
+                BenchReadCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;

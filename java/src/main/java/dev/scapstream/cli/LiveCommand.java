@@ -1,0 +1,115 @@
+package dev.scapstream.cli;
+
+import dev.scapstream.capture.CapturePipeline;
+import dev.scapstream.capture.CaptureSource;
+import dev.scapstream.capture.LiveOptions;
+import dev.scapstream.store.MetricsStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+@Command(name = "live", mixinStandardHelpOptions = true,
+        description = "Capture live (modern eBPF probe) into the store, closing and writing every second; "
+                + "a summary when stopped (--duration, Ctrl-C or SIGTERM).")
+final class LiveCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "FILTER", description = "sysdig filter")
+    List<String> filter;
+
+    @Mixin
+    StoreOptions store;
+
+    @Option(names = "--duration", paramLabel = "S", description = "stop after S seconds")
+    Double duration;
+
+    @Option(names = "--engine", description = "modern_bpf (default) or kmod", defaultValue = "modern_bpf")
+    String engine;
+
+    @Option(names = "--buffer-mb", description = "ring buffer per CPU in MiB (default ${DEFAULT-VALUE})", defaultValue = "8")
+    int bufferMb;
+
+    @Option(names = "--host", description = "host name stored with every row (default: this machine's)")
+    String host;
+
+    @Option(names = "--json", description = "print the summary as JSON")
+    boolean json;
+
+    @Option(names = "--top", defaultValue = "10", description = "rows per table in the summary (default ${DEFAULT-VALUE})")
+    int top;
+
+    @Option(names = "--grace-ms", defaultValue = "200", description = "out-of-order wait (default ${DEFAULT-VALUE})")
+    int graceMs;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (duration != null && !(duration > 0)) throw new Main.UserError("--duration must be > 0");
+        if (bufferMb < 1 || bufferMb > 1024) throw new Main.UserError("--buffer-mb must be 1..1024");
+        Retention retention = store.retention();
+        String h = host != null ? host : InetAddress.getLocalHost().getHostName();
+        LiveOptions options = LiveOptions.defaults().withEngine(RecordCommand.engine(engine))
+                .withFilter(Filters.join(filter)).withBufferBytes((long) bufferMb << 20);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        AtomicReference<CapturePipeline> running = new AtomicReference<>();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            CapturePipeline p = running.get();
+            if (p != null) p.stop();
+            try {
+                finished.await(15, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "scapstream-live-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            MetricsRun.Result r;
+            try (CaptureSource source = CaptureSource.openLive(options); MetricsStore s = store.open()) {
+                err.println("scapstream: capturing live (" + source.description() + ") into " + store.where()
+                        + (duration == null ? " until Ctrl-C" : " for " + duration + " s"));
+                err.flush();
+                r = MetricsRun.run(source, s, h, graceMs * 1_000_000L, retention, System.console() != null && !json, err,
+                        p -> {
+                            running.set(p);
+                            if (duration != null) {
+                                Thread timer = new Thread(() -> {
+                                    try {
+                                        Thread.sleep((long) (duration * 1000));
+                                        p.stop();
+                                    } catch (InterruptedException ignored) {
+                                        Thread.currentThread().interrupt();
+                                    }
+                                }, "scapstream-live-timer");
+                                timer.setDaemon(true);
+                                timer.start();
+                            }
+                        });
+            }
+            MetricsRun.print(r, store.where(), json, top, out);
+            out.flush();
+            if (r.error() != null) {
+                err.println("scapstream: " + Main.oneLine(r.error()));
+                return Main.EXIT_FAILURE;
+            }
+            return Main.EXIT_OK;
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // shutting down: the hook waits for us
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.scapstream.cli;
+
+import dev.scapstream.capture.CaptureSource;
+import dev.scapstream.store.MetricsStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Replay a capture into the store: per-second metrics per container, process, file, connection, "
+                + "syscall (in the trace's time), with 10 s / 1 h / 1 d rollups; then a top-like summary.")
+final class ReplayCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE", description = "a .scap or .scap.gz capture")
+    Path file;
+
+    @Parameters(index = "1..*", paramLabel = "FILTER", description = "sysdig filter")
+    List<String> filter;
+
+    @Mixin
+    StoreOptions store;
+
+    @Option(names = "--host", description = "host name stored with every row (default: the file's name)")
+    String host;
+
+    @Option(names = "--json", description = "print the summary as JSON")
+    boolean json;
+
+    @Option(names = "--top", description = "rows per table in the summary (default ${DEFAULT-VALUE})", defaultValue = "10")
+    int top;
+
+    @Option(names = "--grace-ms", description = "wait this long past a second for out-of-order events (default ${DEFAULT-VALUE})",
+            defaultValue = "200")
+    int graceMs;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (graceMs < 0 || graceMs > 900) throw new Main.UserError("--grace-ms must be 0..900");
+        Retention retention = store.retention();
+        String h = host != null ? host : file.getFileName().toString().replaceAll("\\.scap(\\.gz)?$", "");
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        MetricsRun.Result r;
+        try (CaptureSource source = CaptureSource.openFile(file, Filters.join(filter), null);
+             MetricsStore s = store.open()) {
+            r = MetricsRun.run(source, s, h, graceMs * 1_000_000L, retention, System.console() != null && !json, err, null);
+        }
+        MetricsRun.print(r, store.where(), json, top, out);
+        out.flush();
+        if (r.error() != null) {
+            err.println("scapstream: " + Main.oneLine(r.error()) + " (everything before it was stored)");
+            err.flush();
+            return Main.EXIT_FAILURE;
+        }
+        return Main.EXIT_OK;
+    }
+}
