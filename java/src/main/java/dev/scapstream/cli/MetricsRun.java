@@ -63,9 +63,14 @@ final class MetricsRun {
             } finally {
                 if (bar != null) bar.interrupt();
             }
+            long tRun = System.nanoTime();
             agg.finish();
             writer.close();
             rows = writer.rowsWritten();
+            if (Boolean.getBoolean("scapstream.timing")) {
+                err.printf("timing: pipeline %.3f s, store drain %.3f s, store busy %.3f s for %d rows%n",
+                        (tRun - t0) / 1e9, (System.nanoTime() - tRun) / 1e9, writer.writeNanos() / 1e9, rows);
+            }
         }
         if (newest[0] != Long.MIN_VALUE && retention != null) retention.apply(store, newest[0]);
         double secs = (System.nanoTime() - t0) / 1e9;

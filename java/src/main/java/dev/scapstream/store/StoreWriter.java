@@ -43,9 +43,21 @@ public final class StoreWriter implements AutoCloseable {
 
     private void loop() {
         try {
-            while (true) {
+            boolean end = false;
+            while (!end) {
                 MetricsBatch b = queue.take();
                 if (b == END) return;
+                // behind? write everything queued as one transaction (later rows overwrite earlier
+                // ones with the same key, as they would one by one)
+                MetricsBatch next;
+                while ((next = queue.peek()) != null && b.rowCount() < MAX_COALESCED_ROWS) {
+                    queue.poll();
+                    if (next == END) {
+                        end = true;
+                        break;
+                    }
+                    b = merge(b, next);
+                }
                 if (failure.get() != null) continue;
                 long t0 = System.nanoTime();
                 try {
@@ -58,9 +70,30 @@ public final class StoreWriter implements AutoCloseable {
                 rows.addAndGet(b.rowCount());
                 batches.incrementAndGet();
             }
+            return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static final int MAX_COALESCED_ROWS = 200_000;
+
+    private static MetricsBatch merge(MetricsBatch a, MetricsBatch b) {
+        MetricsBatch m = new MetricsBatch();
+        for (MetricsBatch x : new MetricsBatch[] {a, b}) {
+            m.containers.addAll(x.containers);
+            m.processes.addAll(x.processes);
+            m.files.addAll(x.files);
+            m.connections.addAll(x.connections);
+            m.ports.addAll(x.ports);
+            m.syscalls.addAll(x.syscalls);
+            m.errnos.addAll(x.errnos);
+            m.cpus.addAll(x.cpus);
+            m.agent.addAll(x.agent);
+            m.processInfos.addAll(x.processInfos);
+            m.containerInfos.addAll(x.containerInfos);
+        }
+        return m;
     }
 
     public long rowsWritten() {

@@ -1,0 +1,90 @@
+package dev.scapstream.cli;
+
+import dev.scapstream.capture.CaptureSource;
+import dev.scapstream.capture.NativeBench;
+import dev.scapstream.store.MetricsStore;
+import dev.scapstream.store.sqlite.SqliteStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+@Command(name = "bench-replay", mixinStandardHelpOptions = true,
+        description = "Events/s of (a) a plain C++ sinsp::next() loop and (b) a full replay into a fresh SQLite "
+                + "file (capture, ring, aggregation, rollups, store writes), on the same file; peak RSS; "
+                + "ends with 'ratio: X.XX' = median (b) / median (a).")
+final class BenchReplayCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE")
+    Path file;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "alternating rounds (default ${DEFAULT-VALUE})")
+    int rounds;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(file)) throw new Main.UserError(file + ": no such file");
+        if (rounds < 1) throw new Main.UserError("--rounds must be >= 1");
+        PrintWriter out = spec.commandLine().getOut();
+        NativeBench.rawLoop(file); // page cache
+        double[] raw = new double[rounds];
+        double[] full = new double[rounds];
+        long rows = 0;
+        for (int r = 0; r < rounds; r++) {
+            long[] a = NativeBench.rawLoop(file);
+            raw[r] = a[0] * 1e9 / a[1];
+            Path dir = Files.createTempDirectory("scapstream-bench");
+            try {
+                long t0 = System.nanoTime();
+                MetricsRun.Result res;
+                try (CaptureSource source = CaptureSource.openFile(file, "", null);
+                     MetricsStore store = SqliteStore.open(dir.resolve("bench.db"))) {
+                    res = MetricsRun.run(source, store, "bench", 200_000_000L, null, false, out, null);
+                }
+                long ns = System.nanoTime() - t0;
+                if (res.error() != null) throw new Main.UserError(res.error());
+                if (res.events() != a[0]) throw new Main.UserError("event counts differ: " + a[0] + " vs " + res.events());
+                full[r] = res.events() * 1e9 / ns;
+                rows = res.rowsWritten();
+            } finally {
+                deleteTree(dir);
+            }
+            out.printf("round %d: (a) native %.0f events/s   (b) replay into SQLite %.0f events/s%n", r + 1, raw[r], full[r]);
+        }
+        out.printf("file: %s; %d rows written per replay%n", file, rows);
+        out.printf("(a) native sinsp::next loop: %.0f events/s (median of %d)%n", median(raw), rounds);
+        out.printf("(b) replay into SQLite:      %.0f events/s (median of %d)%n", median(full), rounds);
+        out.printf("peak RSS: %d MB (VmHWM of this JVM)%n", peakRssKb() / 1024);
+        out.printf("ratio: %.2f%n", median(full) / median(raw));
+        return Main.EXIT_OK;
+    }
+
+    static long peakRssKb() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+        return -1;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    private static double median(double[] v) {
+        double[] c = v.clone();
+        Arrays.sort(c);
+        return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
+    }
+}
