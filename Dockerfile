@@ -1,0 +1,43 @@
+# syntax=docker/dockerfile:1.6
+# scapstream: build falcosecurity libs 0.20.0, the shim and the jar with the project's own scripts
+# (native/scripts/build-libs.sh through Maven, exactly what CI runs), then a slim runtime.
+#
+#   docker build -t scapstream .
+#   docker run --rm --privileged --pid=host \
+#     -v /var/run/docker.sock:/host/var/run/docker.sock -v /dev:/host/dev -v /proc:/host/proc:ro \
+#     -v /boot:/host/boot:ro -v /lib/modules:/host/lib/modules:ro -v /usr:/host/usr:ro \
+#     -v scapstream-data:/data -p 127.0.0.1:5000:5000 scapstream
+# Instead of --privileged, the modern eBPF probe needs only:
+#   --cap-add BPF --cap-add PERFMON --cap-add SYS_RESOURCE --cap-add SYS_PTRACE
+
+FROM debian:bookworm AS build
+# The upstream release tarball, checked by sha256 (the same bytes Debian ships as
+# falcosecurity-libs_0.20.0.orig.tar.gz). LIBS_FROM=debian uses Debian's source package instead.
+ARG LIBS_URL=https://github.com/falcosecurity/libs/archive/refs/tags/0.20.0.tar.gz
+ARG LIBS_SHA256=4ae6ddb42a1012bacd88c63abdaa7bd27ca0143c4721338a22c45597e63bc99d
+WORKDIR /src
+COPY native/build-deps.txt native/build-deps.txt
+RUN apt-get update \
+ && grep -v '^#' native/build-deps.txt | xargs apt-get install -y --no-install-recommends ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+ADD --checksum=sha256:${LIBS_SHA256} ${LIBS_URL} /tmp/falcosecurity-libs-0.20.0.tar.gz
+RUN mkdir /tmp/libs && tar xzf /tmp/falcosecurity-libs-0.20.0.tar.gz -C /tmp/libs --strip-components=1
+COPY pom.xml ./
+COPY native native
+COPY java java
+COPY schema schema
+RUN SCAPSTREAM_CACHE=/tmp/cache mvn -B -q -DskipTests \
+      -Dnative.cmake.args=-DFALCOSECURITY_LIBS_SOURCE_DIR=/tmp/libs package
+
+FROM debian:bookworm-slim
+# only what the shim links at run time (ldd of libscapstream.so) and a JRE
+RUN apt-get update && apt-get install -y --no-install-recommends \
+      openjdk-17-jre-headless libabsl20220623 libbpf1 libc-ares2 libcurl4 libelf1 libgrpc++1.51 libgrpc29 \
+      libjsoncpp25 libprotobuf32 libre2-9 libssl3 libtbb12 zlib1g ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=build /src/target/scapstream.jar /opt/scapstream/scapstream.jar
+# sysdig's layout: the host's /proc etc. under /host
+ENV HOST_ROOT=/host
+VOLUME /data
+EXPOSE 5000
+ENTRYPOINT ["java", "-jar", "/opt/scapstream/scapstream.jar", "live", "--db", "/data/scapstream.db"]
