@@ -1,0 +1,83 @@
+package dev.scapstream.store.sqlite;
+
+import dev.scapstream.store.StoreException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** schema/sqlite.sql, shipped in the jar as /schema/sqlite.sql, and the version check. */
+final class Schema {
+    private Schema() {}
+
+    /** The version schema/sqlite.sql writes into schema_version. */
+    static final int VERSION = 1;
+    static final String RESOURCE = "/schema/sqlite.sql";
+
+    static String script() {
+        try (InputStream in = Schema.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) throw new IllegalStateException(RESOURCE + " is missing from the classpath");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + RESOURCE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Applies the schema to a file that has none, in the caller's transaction. Refuses a file of
+     * another version (there is no migration yet) and a database that belongs to something else.
+     */
+    static void ensure(Connection c, String where) throws SQLException {
+        Integer found = version(c);
+        if (found == null) {
+            if (tableCount(c) > 0) {
+                throw new StoreException(where + ": not a scapstream store (it has tables but no schema_version)");
+            }
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate(script()); // sqlite-jdbc runs a multi-statement script through sqlite3_exec
+            }
+            found = version(c);
+            if (found == null) throw new IllegalStateException(RESOURCE + " does not create schema_version");
+        }
+        if (found > VERSION) {
+            throw new StoreException(where + ": schema version " + found + " is newer than this build knows ("
+                    + VERSION + "); use a newer scapstream");
+        }
+        if (found < VERSION) {
+            throw new StoreException(where + ": schema version " + found + " is older than this build's ("
+                    + VERSION + ") and there is no migration for it");
+        }
+    }
+
+    /** The stored version, or null when the file has no schema_version table. */
+    static Integer version(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM sqlite_master WHERE type = ? AND name = ?")) {
+            ps.setString(1, "table");
+            ps.setString(2, "schema_version");
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getInt(1) == 0) return null;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT max(version) FROM schema_version");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    private static int tableCount(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM sqlite_master WHERE type = ? AND name NOT LIKE ?")) {
+            ps.setString(1, "table");
+            ps.setString(2, "sqlite%");
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        }
+    }
+}

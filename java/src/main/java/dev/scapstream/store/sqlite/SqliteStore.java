@@ -1,0 +1,371 @@
+package dev.scapstream.store.sqlite;
+
+import dev.scapstream.store.MetricsBatch;
+import dev.scapstream.store.MetricsStore;
+import dev.scapstream.store.Rows;
+import dev.scapstream.store.StoreException;
+import org.sqlite.SQLiteConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * The embedded default store: one SQLite file in WAL mode. One connection writes (write, expire),
+ * under its own lock; reads go through a small pool of read connections, which WAL lets read a
+ * consistent snapshot while a write is in progress. A batch is one transaction, so a reader sees
+ * all of it or none of it.
+ *
+ * <p>Durability: synchronous=NORMAL in WAL mode survives a crash of the process; a power loss may
+ * lose the last transactions (never corrupt the file). That is the usual trade for per-second writes.
+ *
+ * <p>Orders where the interface leaves it open: series by ts then the rest of the key
+ * (see {@link Tables}), processes by pid, start_ts, containers by host, id.
+ */
+public final class SqliteStore implements MetricsStore {
+    private static final int READERS = 4;
+    private static final int BUSY_TIMEOUT_MS = 10_000;
+    /** Rows per executeBatch: bounds the driver's buffered parameters on a huge batch. */
+    private static final int CHUNK = 4096;
+
+    private final Path file;
+    private final String where;
+    private final Connection writer; // guarded by itself
+    private final ReadPool readers;
+    private volatile boolean closed;
+
+    private SqliteStore(Path file, Connection writer) {
+        this.file = file;
+        this.where = describe(file);
+        this.writer = writer;
+        this.readers = new ReadPool(() -> connect(file, true), READERS);
+    }
+
+    /** Opens (creating it and its directories when missing) the store in a file. */
+    public static SqliteStore open(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        String where = describe(abs);
+        try {
+            Path parent = abs.getParent();
+            if (parent != null) Files.createDirectories(parent);
+        } catch (IOException e) {
+            // an IOException's message is often just the path: its class says what went wrong
+            throw new StoreException(where + ": cannot create its directory: " + e.getClass().getSimpleName() + " "
+                    + oneLine(e), e);
+        }
+        Connection c = null;
+        try {
+            c = connect(abs, false);
+            Connection conn = c;
+            inTransaction(conn, () -> Schema.ensure(conn, where));
+            return new SqliteStore(abs, c);
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw new StoreException(where + ": cannot open: " + oneLine(e), e);
+        } catch (RuntimeException e) {
+            closeQuietly(c);
+            if (e instanceof StoreException) throw e;
+            throw new StoreException(where + ": cannot open: " + oneLine(e), e); // e.g. a jar without the schema
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public void write(MetricsBatch batch) {
+        if (batch.isEmpty()) return;
+        synchronized (writer) {
+            checkOpen();
+            try {
+                inTransaction(writer, () -> {
+                    insert(Tables.CONTAINERS, batch.containerInfos);
+                    insert(Tables.PROCESSES, batch.processInfos);
+                    insert(Tables.CONTAINER_ROWS, batch.containers);
+                    insert(Tables.PROCESS_ROWS, batch.processes);
+                    insert(Tables.FILE_ROWS, batch.files);
+                    insert(Tables.CONNECTION_ROWS, batch.connections);
+                    insert(Tables.PORT_ROWS, batch.ports);
+                    insert(Tables.SYSCALL_ROWS, batch.syscalls);
+                    insert(Tables.ERRNO_ROWS, batch.errnos);
+                    insert(Tables.CPU_ROWS, batch.cpus);
+                    insert(Tables.AGENT_ROWS, batch.agent);
+                });
+            } catch (SQLException e) {
+                throw new StoreException(where + ": write of " + batch.rowCount() + " rows failed: " + oneLine(e), e);
+            }
+        }
+    }
+
+    private <R extends Record> void insert(RowTable<R> table, List<R> rows) throws SQLException {
+        if (rows.isEmpty()) return;
+        try (PreparedStatement ps = writer.prepareStatement(table.insertSql)) {
+            int pending = 0;
+            for (R row : rows) {
+                table.bind(ps, row);
+                ps.addBatch();
+                if (++pending == CHUNK) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) ps.executeBatch();
+        }
+    }
+
+    @Override
+    public List<Rows.ContainerInfo> containers(String host, long fromTs, long toTs) {
+        RowTable<Rows.ContainerInfo> t = Tables.CONTAINERS;
+        String select = "SELECT " + t.selectColumns + " FROM " + t.name + " WHERE ";
+        String seen = "first_seen < ? AND last_seen >= ?";
+        return host == null
+                ? query(t, select + seen + " ORDER BY host, id", toTs, fromTs)
+                : query(t, select + "host = ? AND " + seen + " ORDER BY id", host, toTs, fromTs);
+    }
+
+    @Override
+    public List<Rows.ProcessInfo> processes(String host, String containerId, long fromTs, long toTs) {
+        RowTable<Rows.ProcessInfo> t = Tables.PROCESSES;
+        return query(t, "SELECT " + t.selectColumns + " FROM " + t.name
+                        + " WHERE host = ? AND container_id = ? AND start_ts < ? AND (exit_ts = 0 OR exit_ts >= ?)"
+                        + " ORDER BY pid, start_ts",
+                host, containerId, toTs, fromTs);
+    }
+
+    @Override
+    public List<Rows.ContainerRow> containerSeries(String host, String containerId, long fromTs, long toTs, int res) {
+        return query(Tables.CONTAINER_ROWS, Tables.CONTAINER_ROWS.seriesSql, host, containerId, res, fromTs, toTs);
+    }
+
+    @Override
+    public List<Rows.ProcessRow> processSeries(String host, String containerId, long fromTs, long toTs, int res) {
+        return query(Tables.PROCESS_ROWS, Tables.PROCESS_ROWS.seriesSql, host, containerId, res, fromTs, toTs);
+    }
+
+    @Override
+    public List<Rows.FileRow> files(String host, String containerId, long fromTs, long toTs, int res) {
+        return query(Tables.FILE_ROWS, Tables.FILE_ROWS.seriesSql, host, containerId, res, fromTs, toTs);
+    }
+
+    @Override
+    public List<Rows.ConnectionRow> connections(String host, String containerId, long fromTs, long toTs, int res) {
+        return query(Tables.CONNECTION_ROWS, Tables.CONNECTION_ROWS.seriesSql, host, containerId, res, fromTs, toTs);
+    }
+
+    @Override
+    public List<Rows.PortRow> ports(String host, String containerId, long fromTs, long toTs, int res) {
+        return query(Tables.PORT_ROWS, Tables.PORT_ROWS.seriesSql, host, containerId, res, fromTs, toTs);
+    }
+
+    @Override
+    public List<Rows.SyscallRow> syscalls(String host, String containerId, long fromTs, long toTs, int res) {
+        return query(Tables.SYSCALL_ROWS, Tables.SYSCALL_ROWS.seriesSql, host, containerId, res, fromTs, toTs);
+    }
+
+    @Override
+    public List<Rows.ErrnoRow> errnos(String host, String containerId, long fromTs, long toTs, int res) {
+        return query(Tables.ERRNO_ROWS, Tables.ERRNO_ROWS.seriesSql, host, containerId, res, fromTs, toTs);
+    }
+
+    @Override
+    public List<Rows.CpuRow> cpus(String host, long fromTs, long toTs, int res) {
+        return query(Tables.CPU_ROWS, Tables.CPU_ROWS.seriesSql, host, res, fromTs, toTs);
+    }
+
+    @Override
+    public List<Rows.AgentRow> agent(String host, long fromTs, long toTs, int res) {
+        return query(Tables.AGENT_ROWS, Tables.AGENT_ROWS.seriesSql, host, res, fromTs, toTs);
+    }
+
+    @Override
+    public List<String> hosts() {
+        checkOpen();
+        try {
+            return readers.with(c -> {
+                TreeSet<String> hosts = new TreeSet<>();
+                for (RowTable<?> t : Tables.ALL) {
+                    // Skip-scan: one index seek per distinct host instead of reading every row.
+                    try (PreparedStatement first = c.prepareStatement(
+                                 "SELECT host FROM " + t.name + " ORDER BY host LIMIT 1");
+                         PreparedStatement next = c.prepareStatement(
+                                 "SELECT host FROM " + t.name + " WHERE host > ? ORDER BY host LIMIT 1")) {
+                        for (String h = firstString(first); h != null; h = firstString(next)) {
+                            hosts.add(h);
+                            next.setString(1, h);
+                        }
+                    }
+                }
+                return new ArrayList<>(hosts);
+            });
+        } catch (SQLException e) {
+            throw new StoreException(where + ": reading hosts failed: " + oneLine(e), e);
+        }
+    }
+
+    @Override
+    public long expire(int res, long cutoffTs) {
+        synchronized (writer) {
+            checkOpen();
+            long[] deleted = {0};
+            try {
+                inTransaction(writer, () -> {
+                    for (RowTable<?> t : Tables.SERIES) deleted[0] += expire(t, res, cutoffTs);
+                });
+            } catch (SQLException e) {
+                throw new StoreException(where + ": expire of res " + res + " failed: " + oneLine(e), e);
+            }
+            return deleted[0];
+        }
+    }
+
+    /**
+     * Deletes scope by scope ((host, container) or host): res is not a leading key column, so a
+     * plain "DELETE ... WHERE res = ? AND ts < ?" would read the whole table every time.
+     */
+    private long expire(RowTable<?> t, int res, long cutoffTs) throws SQLException {
+        int n = t.scope.size();
+        long deleted = 0;
+        try (PreparedStatement first = writer.prepareStatement(t.firstScopeSql);
+             PreparedStatement next = writer.prepareStatement(t.nextScopeSql);
+             PreparedStatement delete = writer.prepareStatement(t.expireSql)) {
+            Object[] scope = firstRow(first, n);
+            while (scope != null) {
+                for (int i = 0; i < n; i++) {
+                    delete.setObject(i + 1, scope[i]);
+                    next.setObject(i + 1, scope[i]);
+                }
+                delete.setInt(n + 1, res);
+                delete.setLong(n + 2, cutoffTs);
+                deleted += delete.executeUpdate();
+                scope = firstRow(next, n);
+            }
+        }
+        return deleted;
+    }
+
+    @Override
+    public void close() {
+        synchronized (writer) {
+            if (closed) return;
+            closed = true;
+            readers.close();
+            closeQuietly(writer);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SqliteStore[" + file + "]";
+    }
+
+    private <R extends Record> List<R> query(RowTable<R> table, String sql, Object... params) {
+        checkOpen();
+        try {
+            return readers.with(c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
+                    List<R> out = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) out.add(table.read(rs));
+                    }
+                    return out;
+                }
+            });
+        } catch (SQLException e) {
+            throw new StoreException(where + ": reading " + table.name + " failed: " + oneLine(e), e);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) throw new StoreException(where + ": store is closed");
+    }
+
+    interface SqlWork {
+        void run() throws SQLException;
+    }
+
+    /**
+     * BEGIN IMMEDIATE takes the write lock up front (waiting up to busy_timeout), so a transaction
+     * never fails half-way on a lock upgrade. The connection stays in JDBC auto-commit mode: in
+     * manual mode sqlite-jdbc re-opens a transaction right after each commit.
+     */
+    private static void inTransaction(Connection c, SqlWork work) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("BEGIN IMMEDIATE");
+            try {
+                work.run();
+                s.execute("COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    s.execute("ROLLBACK");
+                } catch (SQLException rollbackFailed) {
+                    e.addSuppressed(rollbackFailed);
+                }
+                throw e;
+            }
+        }
+    }
+
+    private static Connection connect(Path file, boolean reader) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout(BUSY_TIMEOUT_MS);
+        if (!reader) {
+            // journal_mode is stored in the file: set once by the writer, readers inherit it
+            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        }
+        Connection c = config.createConnection("jdbc:sqlite:" + file);
+        if (reader) {
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA query_only = 1");
+            } catch (SQLException e) {
+                closeQuietly(c);
+                throw e;
+            }
+        }
+        return c;
+    }
+
+    private static String firstString(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    private static Object[] firstRow(PreparedStatement ps, int columns) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) return null;
+            Object[] row = new Object[columns];
+            for (int i = 0; i < columns; i++) row[i] = rs.getObject(i + 1);
+            return row;
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // already failing or closing: the first error is the one to report
+        }
+    }
+
+    private static String describe(Path file) {
+        return "sqlite store " + file;
+    }
+
+    /** Messages go on one line: a driver message can carry newlines. */
+    static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+    }
+}
