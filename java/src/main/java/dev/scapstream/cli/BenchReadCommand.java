@@ -12,7 +12,6 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -82,8 +81,8 @@ final class BenchReadCommand implements Callable<Integer> {
             }
             out.printf("round %d: (a) native %.0f events/s   (b) shim+JNA+Java %.0f events/s%n", r + 1, raw[r], java[r]);
         }
-        double medRaw = median(raw);
-        double medJava = median(java);
+        double medRaw = Stats.median(raw);
+        double medJava = Stats.median(java);
         out.printf("file: %s, %d events%n", file, events);
         out.printf("(a) native sinsp::next loop: %.0f events/s (median of %d)%n", medRaw, rounds);
         out.printf("(b) shim -> JNA -> Java view: %.0f events/s (median of %d)%n", medJava, rounds);
@@ -100,9 +99,4 @@ final class BenchReadCommand implements Callable<Integer> {
         }
     }
 
-    private static double median(double[] v) {
-        double[] c = v.clone();
-        Arrays.sort(c);
-        return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
-    }
 }

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -62,10 +61,10 @@ final class BenchReplayCommand implements Callable<Integer> {
             out.printf("round %d: (a) native %.0f events/s   (b) replay into SQLite %.0f events/s%n", r + 1, raw[r], full[r]);
         }
         out.printf("file: %s; %d rows written per replay%n", file, rows);
-        out.printf("(a) native sinsp::next loop: %.0f events/s (median of %d)%n", median(raw), rounds);
-        out.printf("(b) replay into SQLite:      %.0f events/s (median of %d)%n", median(full), rounds);
+        out.printf("(a) native sinsp::next loop: %.0f events/s (median of %d)%n", Stats.median(raw), rounds);
+        out.printf("(b) replay into SQLite:      %.0f events/s (median of %d)%n", Stats.median(full), rounds);
         out.printf("peak RSS: %d MB (VmHWM of this JVM)%n", peakRssKb() / 1024);
-        out.printf("ratio: %.2f%n", median(full) / median(raw));
+        out.printf("ratio: %.2f%n", Stats.median(full) / Stats.median(raw));
         return Main.EXIT_OK;
     }
 
@@ -82,9 +81,4 @@ final class BenchReplayCommand implements Callable<Integer> {
         }
     }
 
-    private static double median(double[] v) {
-        double[] c = v.clone();
-        Arrays.sort(c);
-        return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
-    }
 }

@@ -30,11 +30,8 @@ final class LiveCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "S", description = "stop after S seconds")
     Double duration;
 
-    @Option(names = "--engine", description = "modern_bpf (default) or kmod", defaultValue = "modern_bpf")
-    String engine;
-
-    @Option(names = "--buffer-mb", description = "ring buffer per CPU in MiB (default ${DEFAULT-VALUE})", defaultValue = "8")
-    int bufferMb;
+    @Mixin
+    LiveCaptureOptions probe;
 
     @Option(names = "--host", description = "host name stored with every row (default: this machine's)")
     String host;
@@ -54,11 +51,10 @@ final class LiveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (duration != null && !(duration > 0)) throw new Main.UserError("--duration must be > 0");
-        if (bufferMb < 1 || bufferMb > 1024) throw new Main.UserError("--buffer-mb must be 1..1024");
         Retention retention = store.retention();
         String h = host != null ? host : InetAddress.getLocalHost().getHostName();
-        LiveOptions options = LiveOptions.defaults().withEngine(RecordCommand.engine(engine))
-                .withFilter(Filters.join(filter)).withBufferBytes((long) bufferMb << 20);
+        LiveOptions options = new LiveOptions(probe.engine(), Filters.join(filter), probe.bufferBytes(), null, true,
+                probe.pageFaults);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         AtomicReference<CapturePipeline> running = new AtomicReference<>();

@@ -25,14 +25,8 @@ final class RecordCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "S", description = "stop after S seconds (default: until Ctrl-C)")
     Double duration;
 
-    @Option(names = "--engine", description = "modern_bpf (default) or kmod", defaultValue = "modern_bpf")
-    String engine;
-
-    @Option(names = "--buffer-mb", description = "ring buffer per CPU in MiB (default ${DEFAULT-VALUE})", defaultValue = "8")
-    int bufferMb;
-
-    @Option(names = "--page-faults", description = "also capture page fault events")
-    boolean pageFaults;
+    @picocli.CommandLine.Mixin
+    LiveCaptureOptions probe;
 
     @Parameters(paramLabel = "FILTER", description = "sysdig filter: only matching events are written "
             + "(container meta-events are always kept)")
@@ -41,25 +35,16 @@ final class RecordCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    static LiveOptions.Engine engine(String name) {
-        switch (name) {
-            case "modern_bpf": case "modern-bpf": return LiveOptions.Engine.MODERN_BPF;
-            case "kmod": return LiveOptions.Engine.KMOD;
-            default: throw new Main.UserError("unknown engine '" + name + "' (modern_bpf or kmod)");
-        }
-    }
-
     @Override
     public Integer call() {
         if (duration != null && !(duration > 0)) throw new Main.UserError("--duration must be > 0");
-        if (bufferMb < 1 || bufferMb > 1024) throw new Main.UserError("--buffer-mb must be 1..1024");
         Path parent = output.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) throw new Main.UserError(parent + ": no such directory");
         // container meta-events are always kept, so a filtered recording still names its containers
         String f = Filters.join(filter);
         String recordFilter = f.isEmpty() ? "" : "(" + f + ") or evt.type=container";
-        LiveOptions options = new LiveOptions(engine(engine), recordFilter, (long) bufferMb << 20, output,
-                false, pageFaults);
+        LiveOptions options = new LiveOptions(probe.engine(), recordFilter, probe.bufferBytes(), output,
+                false, probe.pageFaults);
         PrintWriter out = spec.commandLine().getOut();
         long events = 0;
         long start = 0;
