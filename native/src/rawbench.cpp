@@ -1,5 +1,6 @@
 // scapstream-rawbench FILE         the baseline loop of `scapstream bench-read`, standalone
 // scapstream-rawbench --shim FILE  reads FILE through the shim's batch API, as Java does
+// scapstream-rawbench --shim-exits FILE  the same without records for syscall enters
 #include "scapstream.h"
 
 #include <cstdio>
@@ -7,9 +8,9 @@
 #include <cstring>
 #include <vector>
 
-static int read_through_shim(const char* path) {
+static int read_through_shim(const char* path, uint32_t flags) {
 	char err[1024] = {0};
-	ss_capture* c = ss_open(SS_MODE_FILE, path, "", 0, nullptr, 0, err, sizeof(err));
+	ss_capture* c = ss_open(SS_MODE_FILE, path, "", 0, nullptr, flags, err, sizeof(err));
 	if(c == nullptr) {
 		std::printf("open-error: %s\n", err);
 		return 1;
@@ -37,7 +38,10 @@ static int read_through_shim(const char* path) {
 
 int main(int argc, char** argv) {
 	if(argc == 3 && std::strcmp(argv[1], "--shim") == 0) {
-		return read_through_shim(argv[2]);
+		return read_through_shim(argv[2], 0);
+	}
+	if(argc == 3 && std::strcmp(argv[1], "--shim-exits") == 0) {
+		return read_through_shim(argv[2], 4);  // no records for syscall enters (replay, live)
 	}
 	if(argc != 2) {
 		std::fprintf(stderr, "usage: scapstream-rawbench [--shim] FILE.scap\n");

@@ -81,8 +81,9 @@ typedef struct ss_capture ss_capture;
 /* Opens a capture. `source`: file path for SS_MODE_FILE, ignored otherwise. `filter`: sysdig
  * filter or NULL/"". `buffer_bytes`: per-CPU ring size for live modes (0 = default 8 MiB).
  * `dump_path`: write every returned event to this .scap file (NULL = no recording).
- * `flags`: bit 0 = procinfo CPU samples from /proc (live), bit 1 = all syscalls (not only the set
- * scapstream needs). On failure returns NULL and writes a one-line message into err. */
+ * `flags`: bit 0 = procinfo CPU samples from /proc (live), bit 1 = page fault events (live),
+ * bit 2 = no records for syscall enter events (their timestamps still give the exits' latency;
+ * metrics need only exits, and enters are half of all events). On failure returns NULL and writes a one-line message into err. */
 ss_capture* ss_open(int mode,
                     const char* source,
                     const char* filter,

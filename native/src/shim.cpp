@@ -25,6 +25,7 @@ namespace {
 
 constexpr uint32_t kFlagProcinfo = 1u;
 constexpr uint32_t kFlagPageFaults = 2u;
+constexpr uint32_t kFlagNoEnterRecords = 4u;
 constexpr int kGenericNameBase = 1024;
 
 void put_err(char* err, int32_t err_len, const std::string& msg) {
@@ -157,6 +158,7 @@ struct ss_capture {
 	bool live = false;
 	bool started = false;
 	bool eof = false;
+	bool enter_records = true;
 	sinsp_evt* pending = nullptr;  // an event that did not fit in the last batch
 	uint64_t events_returned = 0;
 	uint64_t events_seen = 0;  // every sinsp::next success, filtered or not
@@ -622,6 +624,9 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room, bool* c
 	const uint64_t ts = raw->ts;
 	const type_info& ti = c->types[type];
 	size_t used = 0;
+	if(ti.changes_fds) {
+		c->fd_gen++;
+	}
 	sinsp_threadinfo* t = e->get_tinfo();
 	thread_seen* seen = nullptr;
 	if(t != nullptr) {
@@ -657,6 +662,10 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room, bool* c
 		if(!(flags & SS_F_EXIT)) {
 			seen->enter_ts = ts;
 			seen->enter_type = type;
+			if(!c->enter_records && ti.special == SPECIAL_NONE) {
+				*complete = true;  // noted, no record: the exit carries what matters
+				return used;
+			}
 		} else if(seen->enter_type + 1 == type && ts >= seen->enter_ts) {
 			latency = ts - seen->enter_ts;
 			seen->enter_type = 0xffff;
@@ -698,9 +707,6 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room, bool* c
 	}
 	default:
 		break;
-	}
-	if(ti.changes_fds) {
-		c->fd_gen++;
 	}
 	uint32_t fdkey = 0;
 	int32_t fdnum = -1;
@@ -807,6 +813,7 @@ ss_capture* ss_open(int mode,
 		c = std::make_unique<ss_capture>();
 		c->mode = mode;
 		c->types = type_table();
+		c->enter_records = (flags & kFlagNoEnterRecords) == 0;
 		c->inspector = std::make_unique<sinsp>();
 		c->inspector->set_auto_threads_purging(true);
 		if(mode == SS_MODE_FILE) {
@@ -933,6 +940,7 @@ int32_t ss_next_batch(ss_capture* c,
 				c->pending = e;  // stays valid until the next sinsp::next()
 				break;
 			}
+			// *events counts events consumed (an enter without a record included)
 			events++;
 			if(e->get_scap_evt()->type == PPME_PROCEXIT_1_E) {
 				auto it = c->threads.find(e->get_scap_evt()->tid);

@@ -31,10 +31,20 @@ public final class CaptureSource implements AutoCloseable {
 
     /** Opens a capture file. Missing, foreign and unreadable files give a one-line CaptureException. */
     public static CaptureSource openFile(Path file, String filter, Path recordTo) {
+        return openFile(file, filter, recordTo, true);
+    }
+
+    /**
+     * As {@link #openFile(Path, String, Path)}; with {@code enterRecords} false, syscall enter events
+     * produce no record (metrics need only exits, which carry the latency; enters are half of all
+     * events). Every event is still read, parsed and counted in {@link Batch#events()}.
+     */
+    public static CaptureSource openFile(Path file, String filter, Path recordTo, boolean enterRecords) {
         if (!Files.exists(file)) throw new CaptureException(file + ": no such file");
         if (Files.isDirectory(file)) throw new CaptureException(file + ": is a directory, not a capture file");
         if (!Files.isReadable(file)) throw new CaptureException(file + ": not readable");
-        return open(NativeShim.MODE_FILE, file.toString(), filter, 0, recordTo, 0, file.toString());
+        return open(NativeShim.MODE_FILE, file.toString(), filter, 0, recordTo,
+                enterRecords ? 0 : NativeShim.FLAG_NO_ENTER_RECORDS, file.toString());
     }
 
     /** Opens a live capture; see {@link LiveOptions}. */
@@ -42,7 +52,8 @@ public final class CaptureSource implements AutoCloseable {
         String why = liveUnavailableReason(options.engine());
         if (why != null) throw new CaptureException(why);
         int flags = (options.procinfo() ? NativeShim.FLAG_PROCINFO : 0)
-                | (options.pageFaults() ? NativeShim.FLAG_PAGE_FAULTS : 0);
+                | (options.pageFaults() ? NativeShim.FLAG_PAGE_FAULTS : 0)
+                | (options.enterRecords() ? 0 : NativeShim.FLAG_NO_ENTER_RECORDS);
         return open(options.engine().mode, null, options.filter(), options.bufferBytesPerCpu(),
                 options.recordTo(), flags, "live " + options.engine().label);
     }

@@ -17,8 +17,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench-read", mixinStandardHelpOptions = true,
         description = "Events/s of (a) a plain C++ loop over sinsp::next() and (b) the full path: shim -> JNA "
-                + "batch into a Disruptor ring slot -> a consumer thread's record view, on the same file; "
-                + "ends with 'ratio: X.XX' = median (b) / median (a).")
+                + "batch into a Disruptor ring slot -> a consumer thread's record view, as replay and live run it "
+                + "(records for syscall exits, not enters), on the same file; also (b') with a record for every "
+                + "event, as inspect runs it. Ends with 'ratio: X.XX' = median (b) / median (a).")
 final class BenchReadCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE")
     Path file;
@@ -61,39 +62,43 @@ final class BenchReadCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         // warm-up: page cache, JIT
         NativeBench.rawLoop(file);
-        readThroughJava(file, new Touch(), batchKb, ringSlots);
+        readThroughJava(file, new Touch(), batchKb, ringSlots, false);
+        readThroughJava(file, new Touch(), batchKb, ringSlots, true);
         double[] raw = new double[rounds];
-        double[] java = new double[rounds];
+        double[] metrics = new double[rounds];
+        double[] all = new double[rounds];
         long events = 0;
-        Touch touch = new Touch();
+        long sink = 0;
         for (int r = 0; r < rounds; r++) {
             long[] a = NativeBench.rawLoop(file);
             raw[r] = a[0] * 1e9 / a[1];
-            long t0 = System.nanoTime();
-            Touch touch1 = new Touch();
-            long n = readThroughJava(file, touch1, batchKb, ringSlots);
-            touch.sink ^= touch1.sink;
-            long ns = System.nanoTime() - t0;
-            java[r] = n * 1e9 / ns;
-            events = n;
-            if (n != a[0]) {
-                throw new Main.UserError("event counts differ: native loop " + a[0] + ", shim path " + n);
+            for (boolean enterRecords : new boolean[] {false, true}) {
+                Touch touch = new Touch();
+                long t0 = System.nanoTime();
+                long n = readThroughJava(file, touch, batchKb, ringSlots, enterRecords);
+                long ns = System.nanoTime() - t0;
+                sink ^= touch.sink;
+                if (n != a[0]) throw new Main.UserError("event counts differ: native loop " + a[0] + ", shim path " + n);
+                (enterRecords ? all : metrics)[r] = n * 1e9 / ns;
+                events = n;
             }
-            out.printf("round %d: (a) native %.0f events/s   (b) shim+JNA+Java %.0f events/s%n", r + 1, raw[r], java[r]);
+            out.printf("round %d: (a) native %.0f events/s   (b) metrics path %.0f events/s   (b') all records %.0f events/s%n",
+                    r + 1, raw[r], metrics[r], all[r]);
         }
         double medRaw = Stats.median(raw);
-        double medJava = Stats.median(java);
         out.printf("file: %s, %d events%n", file, events);
-        out.printf("(a) native sinsp::next loop: %.0f events/s (median of %d)%n", medRaw, rounds);
-        out.printf("(b) shim -> JNA -> Java view: %.0f events/s (median of %d)%n", medJava, rounds);
-        out.printf("ratio: %.2f%n", medJava / medRaw);
-        if (touch.sink == 42) out.print(""); // keep the sink alive
+        out.printf("(a)  native sinsp::next loop: %.0f events/s (median of %d)%n", medRaw, rounds);
+        out.printf("(b') shim -> JNA -> Java view, every event a record (inspect): %.0f events/s, ratio %.2f%n",
+                Stats.median(all), Stats.median(all) / medRaw);
+        out.printf("(b)  shim -> JNA -> Java view, syscall exits only (replay, live): %.0f events/s%n", Stats.median(metrics));
+        out.printf("ratio: %.2f%n", Stats.median(metrics) / medRaw);
+        if (sink == 42) out.print(""); // keep the sink alive
         return Main.EXIT_OK;
     }
 
     /** The real path: capture thread -> Disruptor ring of batches -> a consumer thread's record view. */
-    private static long readThroughJava(Path file, Touch touch, int batchKb, int ringSlots) {
-        try (CaptureSource source = CaptureSource.openFile(file, "", null)) {
+    private static long readThroughJava(Path file, Touch touch, int batchKb, int ringSlots, boolean enterRecords) {
+        try (CaptureSource source = CaptureSource.openFile(file, "", null, enterRecords)) {
             CapturePipeline pipeline = new CapturePipeline(source, List.of(touch), ringSlots, batchKb << 10);
             return pipeline.run(100);
         }

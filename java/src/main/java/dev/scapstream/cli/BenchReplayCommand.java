@@ -46,7 +46,7 @@ final class BenchReplayCommand implements Callable<Integer> {
             try {
                 long t0 = System.nanoTime();
                 MetricsRun.Result res;
-                try (CaptureSource source = CaptureSource.openFile(file, "", null);
+                try (CaptureSource source = CaptureSource.openFile(file, "", null, false);
                      MetricsStore store = SqliteStore.open(dir.resolve("bench.db"))) {
                     res = MetricsRun.run(source, store, "bench", 200_000_000L, null, false, out, null);
                 }

@@ -53,8 +53,9 @@ final class LiveCommand implements Callable<Integer> {
         if (duration != null && !(duration > 0)) throw new Main.UserError("--duration must be > 0");
         Retention retention = store.retention();
         String h = host != null ? host : InetAddress.getLocalHost().getHostName();
+        // metrics need only syscall exits (see CaptureSource.openFile)
         LiveOptions options = new LiveOptions(probe.engine(), Filters.join(filter), probe.bufferBytes(), null, true,
-                probe.pageFaults);
+                probe.pageFaults, false);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         AtomicReference<CapturePipeline> running = new AtomicReference<>();

@@ -44,7 +44,7 @@ final class RecordCommand implements Callable<Integer> {
         String f = Filters.join(filter);
         String recordFilter = f.isEmpty() ? "" : "(" + f + ") or evt.type=container";
         LiveOptions options = new LiveOptions(probe.engine(), recordFilter, probe.bufferBytes(), output,
-                false, probe.pageFaults);
+                false, probe.pageFaults, true);
         PrintWriter out = spec.commandLine().getOut();
         long events = 0;
         long start = 0;

@@ -49,7 +49,7 @@ final class ReplayCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         MetricsRun.Result r;
-        try (CaptureSource source = CaptureSource.openFile(file, Filters.join(filter), null);
+        try (CaptureSource source = CaptureSource.openFile(file, Filters.join(filter), null, false);
              MetricsStore s = store.open()) {
             r = MetricsRun.run(source, s, h, graceMs * 1_000_000L, retention, System.console() != null && !json, err, null);
         }

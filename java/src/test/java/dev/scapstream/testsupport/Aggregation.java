@@ -17,7 +17,7 @@ public final class Aggregation {
 
     private Aggregation(Path trace, String host) {
         RunSummary s = new RunSummary();
-        try (CaptureSource source = CaptureSource.openFile(trace, "", null)) {
+        try (CaptureSource source = CaptureSource.openFile(trace, "", null, false)) {
             SecondAggregator agg = new SecondAggregator(host, 200_000_000L, b -> {
                 batches.add(b);
                 s.add(b);
