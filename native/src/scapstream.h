@@ -29,6 +29,7 @@ extern "C" {
 #define SS_REC_CONTAINER 3
 #define SS_REC_FD 4
 #define SS_REC_MEMORY 5
+#define SS_REC_SKIPPED 6
 
 /* SS_REC_EVENT, 56 bytes:
  *  0 u16 kind, 2 u16 len, 4 u16 event type (PPME_*), 6 u16 name id (event type, or 1024 + ppm_sc
@@ -64,6 +65,10 @@ extern "C" {
  *  8 i64 pid, 16 u64 ts, 24 u32 vm_size kB, 28 u32 vm_rss kB, 32 u32 vm_swap kB, 36 u32 spare,
  *  40 u64 minor page faults (low 40 bits) | major page faults << 40 */
 #define SS_MEMORY_SIZE 48
+
+/* SS_REC_SKIPPED, 24 bytes: 8 u64 ts (of the last event counted), 16 u64 count: syscall enter
+ * events read but not sent as records (flag bit 2), all within the same second as ts. */
+#define SS_SKIPPED_SIZE 24
 
 /* next_batch status */
 #define SS_OK 0

@@ -159,6 +159,8 @@ struct ss_capture {
 	bool started = false;
 	bool eof = false;
 	bool enter_records = true;
+	uint64_t skipped = 0;     // enters read without a record, not yet reported
+	uint64_t skipped_ts = 0;  // ts of the last of them
 	sinsp_evt* pending = nullptr;  // an event that did not fit in the last batch
 	uint64_t events_returned = 0;
 	uint64_t events_seen = 0;  // every sinsp::next success, filtered or not
@@ -452,6 +454,20 @@ void sweep_exited(ss_capture* c) {
 	c->fast_thread = nullptr;
 }
 
+// Reports the enters read without records since the last report; 0 when out of room.
+size_t write_skipped(ss_capture* c, uint8_t* p, size_t room) {
+	if(room < SS_SKIPPED_SIZE) {
+		return 0;
+	}
+	std::memset(p, 0, SS_SKIPPED_SIZE);
+	w16(p, SS_REC_SKIPPED);
+	w16(p + 2, SS_SKIPPED_SIZE);
+	w64(p + 8, c->skipped_ts);
+	w64(p + 16, c->skipped);
+	c->skipped = 0;
+	return SS_SKIPPED_SIZE;
+}
+
 // Re-describes containers whose name/image arrived late (runtime lookups are asynchronous).
 size_t refresh_containers(ss_capture* c, uint8_t* p, size_t room) {
 	size_t used = 0;
@@ -663,7 +679,17 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room, bool* c
 			seen->enter_ts = ts;
 			seen->enter_type = type;
 			if(!c->enter_records && ti.special == SPECIAL_NONE) {
-				*complete = true;  // noted, no record: the exit carries what matters
+				// noted, no record: the exit carries what matters; counted per second
+				if(c->skipped > 0 && c->skipped_ts / 1000000000ull != ts / 1000000000ull) {
+					size_t n = write_skipped(c, p + used, room - used);
+					if(n == 0) {
+						return used;
+					}
+					used += n;
+				}
+				c->skipped++;
+				c->skipped_ts = ts;
+				*complete = true;
 				return used;
 			}
 		} else if(seen->enter_type + 1 == type && ts >= seen->enter_ts) {
@@ -953,6 +979,10 @@ int32_t ss_next_batch(ss_capture* c,
 			if(c->live && (events & 1023) == 0 && std::chrono::steady_clock::now() >= deadline) {
 				break;
 			}
+		}
+		// every batch reports its skipped enters, so a consumer's per-second counts stay exact
+		if(c->skipped > 0) {
+			used += write_skipped(c, buf + used, room - used);
 		}
 		// exited threads are forgotten once libsinsp has dropped them too (bounded table)
 		if(c->exited_threads > 256) {

@@ -339,6 +339,12 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
     }
 
     @Override
+    public void onSkippedEnters(long ts, long count) {
+        if (openSec == Long.MIN_VALUE) openSec = Math.floorDiv(ts, NS);
+        events[slot(ts)] += count; // the agent's events/s counts every event read
+    }
+
+    @Override
     public void onThread(ThreadInfo t, boolean isNew) {
         if (!t.isMainThread()) return;
         Proc p = procs.get(t.pid);

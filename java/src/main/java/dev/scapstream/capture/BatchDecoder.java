@@ -34,6 +34,8 @@ public final class BatchDecoder {
                 view.point(buf, at);
                 handler.onEvent(view, dictionaries);
                 events++;
+            } else if (kind == REC_SKIPPED) {
+                handler.onSkippedEnters(buf.getLong(at + 8), buf.getLong(at + 16));
             } else {
                 dictionaries.apply(buf, at, kind);
             }

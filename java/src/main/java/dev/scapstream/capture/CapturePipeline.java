@@ -30,8 +30,9 @@ public final class CapturePipeline {
     }
 
     /** One consumer: its decoder, fed every batch, and the handler that receives the events. */
-    public interface Consumer {
+    public interface Consumer extends dev.scapstream.capture.EventHandler {
         /** Called on the consumer's thread for each event. */
+        @Override
         void onEvent(EventView event, Dictionaries dictionaries);
 
         /** Called on the consumer's thread after each batch (e.g. to close finished seconds). */
@@ -80,7 +81,7 @@ public final class CapturePipeline {
         public void onEvent(Slot slot, long sequence, boolean endOfBatch) {
             if (consumerFailure.get() != null) return;
             try {
-                decoder.decode(slot.batch.buffer(), slot.batch.used(), consumer::onEvent);
+                decoder.decode(slot.batch.buffer(), slot.batch.used(), consumer);
                 consumer.onBatchEnd(consumer.dictionaries());
             } catch (Throwable t) {
                 consumerFailure.compareAndSet(null, t);

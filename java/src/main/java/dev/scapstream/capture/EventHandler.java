@@ -4,4 +4,7 @@ package dev.scapstream.capture;
 @FunctionalInterface
 public interface EventHandler {
     void onEvent(EventView event, Dictionaries dictionaries);
+
+    /** {@code count} syscall enters of the second of {@code ts} were read without records. */
+    default void onSkippedEnters(long ts, long count) {}
 }

@@ -9,6 +9,7 @@ public final class RecordLayout {
     public static final int REC_CONTAINER = 3;
     public static final int REC_FD = 4;
     public static final int REC_MEMORY = 5;
+    public static final int REC_SKIPPED = 6;
 
     // every record
     static final int KIND = 0;
