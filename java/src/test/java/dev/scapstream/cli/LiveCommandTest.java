@@ -30,9 +30,25 @@ class LiveCommandTest {
         }
         Path db = tmp.resolve("live.db");
         Path out = tmp.resolve("live-written.bin");
+        // the workload starts once the command says it is capturing (loading the probe takes seconds)
+        java.util.concurrent.CountDownLatch capturing = new java.util.concurrent.CountDownLatch(1);
+        java.io.StringWriter errText = new java.io.StringWriter();
+        java.io.Writer err = new java.io.Writer() {
+            @Override
+            public void write(char[] buf, int off, int len) {
+                errText.write(buf, off, len);
+                if (errText.toString().contains("capturing")) capturing.countDown();
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
         Thread workload = new Thread(() -> {
             try {
-                Thread.sleep(6000); // the probe takes a few seconds to load
+                if (!capturing.await(60, java.util.concurrent.TimeUnit.SECONDS)) return;
                 new ProcessBuilder("dd", "if=/dev/zero", "of=" + out, "bs=4096", "count=100", "status=none")
                         .inheritIO().start().waitFor();
             } catch (Exception e) {
@@ -40,8 +56,10 @@ class LiveCommandTest {
             }
         });
         workload.start();
-        CliTest.Result r = CliTest.run("live", "--duration", "5", "--db", db.toString(), "--host", "live-test",
-                "proc.name=dd or evt.type=switch");
+        java.io.StringWriter stdout = new java.io.StringWriter();
+        int code = Main.run(new String[] {"live", "--duration", "4", "--db", db.toString(), "--host", "live-test",
+                "proc.name=dd or evt.type=switch"}, new java.io.PrintWriter(stdout), new java.io.PrintWriter(err));
+        CliTest.Result r = new CliTest.Result(code, stdout.toString(), errText.toString());
         workload.join();
         assertEquals(0, r.code(), r.err());
         assertEquals(409600, Files.size(out));
