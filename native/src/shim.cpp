@@ -161,6 +161,7 @@ struct ss_capture {
 	bool enter_records = true;
 	uint64_t skipped = 0;     // enters read without a record, not yet reported
 	uint64_t skipped_ts = 0;  // ts of the last of them
+	uint64_t skipped_sec_end = 0;  // end of the second they all fall in
 	sinsp_evt* pending = nullptr;  // an event that did not fit in the last batch
 	uint64_t events_returned = 0;
 	uint64_t events_seen = 0;  // every sinsp::next success, filtered or not
@@ -680,12 +681,15 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room, bool* c
 			seen->enter_type = type;
 			if(!c->enter_records && ti.special == SPECIAL_NONE) {
 				// noted, no record: the exit carries what matters; counted per second
-				if(c->skipped > 0 && c->skipped_ts / 1000000000ull != ts / 1000000000ull) {
+				if(c->skipped > 0 && (ts >= c->skipped_sec_end || ts < c->skipped_sec_end - 1000000000ull)) {
 					size_t n = write_skipped(c, p + used, room - used);
 					if(n == 0) {
 						return used;
 					}
 					used += n;
+				}
+				if(c->skipped == 0) {
+					c->skipped_sec_end = (ts / 1000000000ull + 1) * 1000000000ull;
 				}
 				c->skipped++;
 				c->skipped_ts = ts;
