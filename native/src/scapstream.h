@@ -88,7 +88,9 @@ typedef struct ss_capture ss_capture;
  * `dump_path`: write every returned event to this .scap file (NULL = no recording).
  * `flags`: bit 0 = procinfo CPU samples from /proc (live), bit 1 = page fault events (live),
  * bit 2 = no records for syscall enter events (their timestamps still give the exits' latency;
- * metrics need only exits, and enters are half of all events). On failure returns NULL and writes a one-line message into err. */
+ * metrics need only exits, and enters are half of all events), bit 3 = when recording, blank the
+ * args, env, exe path, cwd and open files of the processes that existed before the capture in the
+ * written thread table (privacy: only what starts during the recording is kept in full). On failure returns NULL and writes a one-line message into err. */
 ss_capture* ss_open(int mode,
                     const char* source,
                     const char* filter,

@@ -26,6 +26,7 @@ namespace {
 constexpr uint32_t kFlagProcinfo = 1u;
 constexpr uint32_t kFlagPageFaults = 2u;
 constexpr uint32_t kFlagNoEnterRecords = 4u;
+constexpr uint32_t kFlagScrubExisting = 8u;
 constexpr int kGenericNameBase = 1024;
 
 void put_err(char* err, int32_t err_len, const std::string& msg) {
@@ -872,6 +873,22 @@ ss_capture* ss_open(int mode,
 			c->inspector->set_filter(filter);
 		}
 		if(dump_path != nullptr && *dump_path != '\0') {
+			if(flags & kFlagScrubExisting) {
+				// the dumper writes the current thread table: keep names, drop what could identify
+				// the machine or its users
+				c->inspector->m_thread_manager->get_threads()->loop([](sinsp_threadinfo& t) {
+					t.m_args.clear();
+					t.m_env.clear();
+					t.m_exe = t.m_comm;
+					t.m_exepath.clear();
+					t.m_cmd_line.clear();
+					t.set_cwd("/");
+					if(t.get_fd_table() != nullptr) {
+						t.get_fd_table()->clear();
+					}
+					return true;
+				});
+			}
 			c->dumper = std::make_unique<sinsp_dumper>();
 			c->dumper->open(c->inspector.get(), dump_path, false);
 		}

@@ -53,7 +53,8 @@ public final class CaptureSource implements AutoCloseable {
         if (why != null) throw new CaptureException(why);
         int flags = (options.procinfo() ? NativeShim.FLAG_PROCINFO : 0)
                 | (options.pageFaults() ? NativeShim.FLAG_PAGE_FAULTS : 0)
-                | (options.enterRecords() ? 0 : NativeShim.FLAG_NO_ENTER_RECORDS);
+                | (options.enterRecords() ? 0 : NativeShim.FLAG_NO_ENTER_RECORDS)
+                | (options.scrubExisting() ? NativeShim.FLAG_SCRUB_EXISTING : 0);
         return open(options.engine().mode, null, options.filter(), options.bufferBytesPerCpu(),
                 options.recordTo(), flags, "live " + options.engine().label);
     }

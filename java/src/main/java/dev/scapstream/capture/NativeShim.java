@@ -21,6 +21,7 @@ final class NativeShim {
     static final int FLAG_PROCINFO = 1;
     static final int FLAG_PAGE_FAULTS = 2;
     static final int FLAG_NO_ENTER_RECORDS = 4;
+    static final int FLAG_SCRUB_EXISTING = 8;
 
     private static final Throwable LOAD_ERROR;
 

@@ -55,7 +55,7 @@ final class LiveCommand implements Callable<Integer> {
         String h = host != null ? host : InetAddress.getLocalHost().getHostName();
         // metrics need only syscall exits (see CaptureSource.openFile)
         LiveOptions options = new LiveOptions(probe.engine(), Filters.join(filter), probe.bufferBytes(), null, true,
-                probe.pageFaults, false);
+                probe.pageFaults, false, false);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         AtomicReference<CapturePipeline> running = new AtomicReference<>();

@@ -28,6 +28,10 @@ final class RecordCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     LiveCaptureOptions probe;
 
+    @Option(names = "--scrub-existing", description = "write processes that existed before the capture "
+            + "without args, env, exe path, cwd or open files (what starts during the recording is kept)")
+    boolean scrubExisting;
+
     @Parameters(paramLabel = "FILTER", description = "sysdig filter: only matching events are written "
             + "(container meta-events are always kept)")
     List<String> filter;
@@ -44,7 +48,7 @@ final class RecordCommand implements Callable<Integer> {
         String f = Filters.join(filter);
         String recordFilter = f.isEmpty() ? "" : "(" + f + ") or evt.type=container";
         LiveOptions options = new LiveOptions(probe.engine(), recordFilter, probe.bufferBytes(), output,
-                false, probe.pageFaults, true);
+                false, probe.pageFaults, true, scrubExisting);
         PrintWriter out = spec.commandLine().getOut();
         long events = 0;
         long start = 0;
