@@ -20,7 +20,10 @@ import java.util.Map;
 public final class Rollups {
     static final int[] RES = {10, 3600, 86400};
 
-    /** One rollup bucket of one key: running sums, gauge sums, maxima and the number of seconds. */
+    /**
+     * One rollup bucket of one key: running sums (counters, and gauges for their average), maxima,
+     * and the number of seconds (used for the averages of container and process gauges).
+     */
     private static final class Acc {
         final Object first;   // the first raw row: key fields
         final long[] sum;
@@ -46,23 +49,23 @@ public final class Rollups {
             long bucket = Math.floorDiv(sec, res) * res;
             Map<String, Acc> accs = buckets.get(r).computeIfAbsent(bucket, b -> new LinkedHashMap<>());
             for (Rows.ContainerRow x : raw.containers) {
-                Acc a = acc(accs, "c|" + x.containerId(), x, 8);
+                Acc a = acc(accs, "c|" + x.containerId(), x, 9);
                 add(a, 0, x.cpuNs()); gauge(a, 1, x.memRssKb()); add(a, 2, x.fileInBytes()); add(a, 3, x.fileOutBytes());
                 add(a, 4, x.fileOps()); add(a, 5, x.netInBytes()); add(a, 6, x.netOutBytes());
                 a.max[1] = Math.max(a.max[1], x.memRssMaxKb());
-                a.sum[7] += x.syscalls();
-                a.max[7] += x.syscallErrors(); // (errors are a counter: kept in max[7] as a second sum)
+                add(a, 7, x.syscalls());
+                add(a, 8, x.syscallErrors());
                 gaugeExtra(a, x.memVmKb(), x.memSwapKb(), x.processes());
                 a.source = merge(a.source, x.cpuSource());
             }
             for (Rows.ProcessRow x : raw.processes) {
-                Acc a = acc(accs, "p|" + x.pid() + "|" + x.startTs(), x, 12);
+                Acc a = acc(accs, "p|" + x.pid() + "|" + x.startTs(), x, 14);
                 add(a, 0, x.cpuNs()); add(a, 1, x.cpuUserNs()); add(a, 2, x.cpuSysNs());
                 gauge(a, 3, x.vmSizeKb()); gauge(a, 4, x.vmRssKb()); gauge(a, 5, x.vmSwapKb());
                 a.max[4] = Math.max(a.max[4], x.vmRssMaxKb());
                 add(a, 6, x.minorFaults()); add(a, 7, x.majorFaults());
                 add(a, 8, x.fileInBytes()); add(a, 9, x.fileOutBytes()); add(a, 10, x.netInBytes()); add(a, 11, x.netOutBytes());
-                a.max[0] += x.syscalls(); a.max[1] += x.syscallErrors();
+                add(a, 12, x.syscalls()); add(a, 13, x.syscallErrors());
                 a.source = merge(a.source, x.cpuSource());
                 a.seconds++;
             }
@@ -96,7 +99,6 @@ public final class Rollups {
                 add(a, 0, x.events()); add(a, 1, x.drops()); add(a, 2, x.dropsBuffer()); add(a, 3, x.dropsScratchMap());
                 add(a, 4, x.dropsPf()); add(a, 5, x.dropsBug()); add(a, 6, x.preemptions());
             }
-            for (Acc a : accs.values()) if (!(a.first instanceof Rows.ProcessRow)) a.seconds = Math.max(a.seconds, 1);
         }
         boolean tenSecondEdge = (sec + 1) % 10 == 0;
         if (tenSecondEdge) {
@@ -170,12 +172,12 @@ public final class Rollups {
         if (a.first instanceof Rows.ContainerRow x) {
             int k = s.length;
             out.containers.add(new Rows.ContainerRow(x.host(), x.containerId(), ts, res, s[0], a.source,
-                    s[1] / n, a.max[1], s[k - 3] / n, s[k - 2] / n, s[2], s[3], s[4], s[5], s[6], s[7], a.max[7],
+                    s[1] / n, a.max[1], s[k - 3] / n, s[k - 2] / n, s[2], s[3], s[4], s[5], s[6], s[7], s[8],
                     (int) Math.round((double) s[k - 1] / n)));
         } else if (a.first instanceof Rows.ProcessRow x) {
             out.processes.add(new Rows.ProcessRow(x.host(), x.containerId(), x.pid(), x.startTs(), ts, res,
                     s[0], s[1], s[2], a.source, s[3] / n, s[4] / n, a.max[4], s[5] / n, s[6], s[7],
-                    s[8], s[9], s[10], s[11], a.max[0], a.max[1]));
+                    s[8], s[9], s[10], s[11], s[12], s[13]));
         } else if (a.first instanceof Rows.FileRow x) {
             out.files.add(new Rows.FileRow(x.host(), x.containerId(), x.pid(), x.file(), ts, res, s[0], s[1], s[2], s[3]));
         } else if (a.first instanceof Rows.ConnectionRow x) {

@@ -108,12 +108,6 @@ public final class RunSummary {
         }
     }
 
-    private String procName(long pid, String container) {
-        Rows.ProcessInfo best = null;
-        for (Rows.ProcessInfo p : processInfos.values()) if (p.pid() == pid) best = p;
-        return best == null ? "?" : best.comm();
-    }
-
     public synchronized Summary summary() {
         List<Container> cs = new ArrayList<>();
         containers.forEach((id, v) -> {
@@ -132,17 +126,20 @@ public final class RunSummary {
         });
         ps.sort(Comparator.comparingDouble(Process::cpuSeconds).reversed().thenComparingLong(Process::pid)
                 .thenComparingLong(Process::startTs));
+        // the name of a pid: its latest process info (a pid may be reused within a trace)
+        Map<Long, String> names = new java.util.HashMap<>();
+        for (Rows.ProcessInfo p : processInfos.values()) names.put(p.pid(), p.comm());
         List<File> fs = new ArrayList<>();
         files.forEach((k, v) -> {
             Rows.FileRow f = fileKeys.get(k);
-            fs.add(new File(f.file(), f.pid(), procName(f.pid(), f.containerId()), f.containerId(), v[0], v[1], v[2], v[3]));
+            fs.add(new File(f.file(), f.pid(), names.getOrDefault(f.pid(), "?"), f.containerId(), v[0], v[1], v[2], v[3]));
         });
         fs.sort(Comparator.comparingLong((File f) -> f.bytesIn() + f.bytesOut()).reversed()
                 .thenComparing(File::name).thenComparingLong(File::pid));
         List<Connection> ns = new ArrayList<>();
         conns.forEach((k, v) -> {
             Rows.ConnectionRow c = connKeys.get(k);
-            ns.add(new Connection(c.l4(), c.tuple(), c.serverPort(), c.pid(), procName(c.pid(), c.containerId()),
+            ns.add(new Connection(c.l4(), c.tuple(), c.serverPort(), c.pid(), names.getOrDefault(c.pid(), "?"),
                     c.containerId(), v[0], v[1]));
         });
         ns.sort(Comparator.comparingLong((Connection c) -> c.bytesIn() + c.bytesOut()).reversed()

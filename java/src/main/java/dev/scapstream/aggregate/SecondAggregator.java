@@ -50,7 +50,6 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
     private long openSec = Long.MIN_VALUE;
     private boolean sawSwitch;
     private boolean sawProcinfo;
-    private long lastClosed = Long.MIN_VALUE;
 
     private final LongMap<Proc> procs = new LongMap<>(1024);
     private static final Proc NO_PROC = new Proc(-1); // sink for events of threads libsinsp does not know
@@ -351,7 +350,6 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         if (p != null && isNew && p.startTs != t.cloneTs) {
             // pid reused: the old process is gone; forget it after its last row
             procs.remove(t.pid);
-            p = null;
         }
         p = proc(t.pid);
         p.startTs = t.cloneTs;
@@ -386,11 +384,6 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         MetricsBatch tail = new MetricsBatch();
         rollups.flush(tail, last);
         if (!tail.isEmpty()) sink.accept(tail);
-    }
-
-    /** The last second closed so far (Long.MIN_VALUE before the first). */
-    public long lastClosedSecond() {
-        return lastClosed;
     }
 
     private void closeOldest() {
@@ -513,7 +506,6 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         events[s] = 0;
 
         rollups.add(b, sec);
-        lastClosed = sec;
         openSec = sec + 1;
         sink.accept(b);
     }

@@ -49,12 +49,4 @@ public final class Batch {
     public boolean endOfStream() {
         return status == NativeShim.EOF;
     }
-
-    /** Copies another batch's records into this one (for handing batches to other threads). */
-    public void copyFrom(Batch other) {
-        memory.write(0, other.memory.getByteArray(0, other.used), 0, other.used);
-        used = other.used;
-        events = other.events;
-        status = other.status;
-    }
 }

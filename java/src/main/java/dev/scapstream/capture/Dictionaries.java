@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 import static dev.scapstream.capture.RecordLayout.*;
 
@@ -61,18 +60,6 @@ public final class Dictionaries {
         List<ContainerInfo> out = new ArrayList<>();
         for (ContainerInfo c : containers) if (c != null) out.add(c);
         return out;
-    }
-
-    public void forEachThread(Consumer<ThreadInfo> action) {
-        threads.forEachValue(action);
-    }
-
-    public void forEachMemory(Consumer<ProcessMemory> action) {
-        memory.forEachValue(action);
-    }
-
-    public int threadCount() {
-        return threads.size();
     }
 
     /** Forgets a thread (after its exit has been handled), so the table stays bounded. */

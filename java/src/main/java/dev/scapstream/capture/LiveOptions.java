@@ -21,20 +21,4 @@ public record LiveOptions(Engine engine, String filter, long bufferBytesPerCpu, 
     public static LiveOptions defaults() {
         return new LiveOptions(Engine.MODERN_BPF, "", 8L << 20, null, true, false, true, false);
     }
-
-    public LiveOptions withFilter(String f) {
-        return new LiveOptions(engine, f, bufferBytesPerCpu, recordTo, procinfo, pageFaults, enterRecords, scrubExisting);
-    }
-
-    public LiveOptions withRecordTo(Path p) {
-        return new LiveOptions(engine, filter, bufferBytesPerCpu, p, procinfo, pageFaults, enterRecords, scrubExisting);
-    }
-
-    public LiveOptions withEngine(Engine e) {
-        return new LiveOptions(e, filter, bufferBytesPerCpu, recordTo, procinfo, pageFaults, enterRecords, scrubExisting);
-    }
-
-    public LiveOptions withBufferBytes(long b) {
-        return new LiveOptions(engine, filter, b, recordTo, procinfo, pageFaults, enterRecords, scrubExisting);
-    }
 }

@@ -24,9 +24,4 @@ public final class ThreadInfo {
     public boolean isMainThread() {
         return tid == pid;
     }
-
-    /** Command line like ps shows it: exe (argv[0]) followed by the arguments. */
-    public String commandLine() {
-        return args.isEmpty() ? exe : exe + " " + args;
-    }
 }

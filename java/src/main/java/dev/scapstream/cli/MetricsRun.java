@@ -13,7 +13,6 @@ import dev.scapstream.store.StoreWriter;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -164,9 +163,5 @@ final class MetricsRun {
 
     static String kb(long kb) {
         return bytes(kb * 1024);
-    }
-
-    static Map<String, Long> unused() {
-        return Map.of();
     }
 }

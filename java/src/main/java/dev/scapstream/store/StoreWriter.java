@@ -18,7 +18,6 @@ public final class StoreWriter implements AutoCloseable {
     private final Thread thread;
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private final AtomicLong rows = new AtomicLong();
-    private final AtomicLong batches = new AtomicLong();
     private final AtomicLong writeNanos = new AtomicLong();
 
     public StoreWriter(MetricsStore store, int queueSeconds) {
@@ -68,7 +67,6 @@ public final class StoreWriter implements AutoCloseable {
                 }
                 writeNanos.addAndGet(System.nanoTime() - t0);
                 rows.addAndGet(b.rowCount());
-                batches.incrementAndGet();
             }
             return;
         } catch (InterruptedException e) {
@@ -100,16 +98,8 @@ public final class StoreWriter implements AutoCloseable {
         return rows.get();
     }
 
-    public long batchesWritten() {
-        return batches.get();
-    }
-
     public long writeNanos() {
         return writeNanos.get();
-    }
-
-    public int queued() {
-        return queue.size();
     }
 
     /** Writes what is queued, then stops. Throws the first write failure. */
