@@ -9,6 +9,7 @@ import com.lmax.disruptor.util.DaemonThreadFactory;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The capture thread and its consumers, joined by an LMAX Disruptor ring of batches.
@@ -119,7 +120,8 @@ public final class CapturePipeline {
                 drainAfterStop();
             }
         } finally {
-            disruptor.shutdown(); // waits until every published batch is consumed
+            awaitConsumed();
+            disruptor.halt();
         }
         Throwable failure = consumerFailure.get();
         if (failure != null) {
@@ -128,6 +130,17 @@ public final class CapturePipeline {
         }
         if (readError != null) throw readError;
         return events;
+    }
+
+    /**
+     * Waits until every consumer has finished every published batch. Not Disruptor.shutdown():
+     * it counts only consumers whose thread is already running, so a short file read before a
+     * consumer thread was first scheduled would be halted unconsumed. The gating sequences are
+     * registered before start and so cover consumers that have not begun yet.
+     */
+    private void awaitConsumed() {
+        long cursor = ring.getCursor();
+        while (ring.getMinimumGatingSequence() < cursor) LockSupport.parkNanos(50_000);
     }
 
     /** After a live stop: what the probe had already delivered is still read. */
