@@ -19,6 +19,7 @@ public final class StoreWriter implements AutoCloseable {
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private final AtomicLong rows = new AtomicLong();
     private final AtomicLong writeNanos = new AtomicLong();
+    private long writes; // writer thread only
 
     public StoreWriter(MetricsStore store, int queueSeconds) {
         this.store = store;
@@ -49,7 +50,7 @@ public final class StoreWriter implements AutoCloseable {
                 // behind? write everything queued as one transaction (later rows overwrite earlier
                 // ones with the same key, as they would one by one)
                 MetricsBatch next;
-                while ((next = queue.peek()) != null && b.rowCount() < MAX_COALESCED_ROWS) {
+                while (!FaultInjection.ARMED && (next = queue.peek()) != null && b.rowCount() < MAX_COALESCED_ROWS) {
                     queue.poll();
                     if (next == END) {
                         end = true;
@@ -60,6 +61,7 @@ public final class StoreWriter implements AutoCloseable {
                 if (failure.get() != null) continue;
                 long t0 = System.nanoTime();
                 try {
+                    FaultInjection.beforeWrite(++writes);
                     store.write(b);
                 } catch (RuntimeException e) {
                     failure.compareAndSet(null, e);
