@@ -140,6 +140,11 @@ int32_t ss_live_possible(int mode, char* err, int32_t err_len);
  * same inspector settings as ss_open and nothing else. 0 on success. */
 int32_t ss_bench_raw(const char* path, uint64_t* events, uint64_t* elapsed_ns, char* err, int32_t err_len);
 
+/* The baseline of the live storm benchmark: reads an open capture with a plain sinsp::next() loop
+ * for `seconds`, writing no records (the same open settings as the shim path). *events receives
+ * the events read; ss_stats gives the drops afterwards. 0 on success. */
+int32_t ss_drain_raw(ss_capture* c, int32_t seconds, uint64_t* events, char* err, int32_t err_len);
+
 #ifdef __cplusplus
 }
 #endif

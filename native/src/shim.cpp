@@ -158,6 +158,7 @@ struct ss_capture {
 	int mode = SS_MODE_FILE;
 	bool live = false;
 	bool started = false;
+	bool stopped = false;  // by ss_stop: never (re)started after
 	bool eof = false;
 	bool enter_records = true;
 	uint64_t skipped = 0;     // enters read without a record, not yet reported
@@ -892,10 +893,8 @@ ss_capture* ss_open(int mode,
 			c->dumper = std::make_unique<sinsp_dumper>();
 			c->dumper->open(c->inspector.get(), dump_path, false);
 		}
-		if(c->live) {
-			c->inspector->start_capture();
-			c->started = true;
-		}
+		// a live capture starts on the first ss_next_batch: events produced while the caller is
+		// still setting up (store, threads, JIT) would only fill the kernel's buffers and drop
 		// processes that were there before the first event: Java gets them all up front
 		c->inspector->m_thread_manager->get_threads()->loop([&](sinsp_threadinfo& t) {
 			c->initial_tids.push_back(t.m_tid);
@@ -909,6 +908,15 @@ ss_capture* ss_open(int mode,
 	}
 	return nullptr;
 }
+
+namespace {
+void start_if_live(ss_capture* c) {
+	if(c->live && !c->started && !c->stopped) {
+		c->inspector->start_capture();
+		c->started = true;
+	}
+}
+}  // namespace
 
 int32_t ss_next_batch(ss_capture* c,
                       uint8_t* buf,
@@ -945,6 +953,7 @@ int32_t ss_next_batch(ss_capture* c,
 			*used_out = static_cast<int32_t>(used);
 			return SS_EOF;
 		}
+		start_if_live(c);
 		auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(max_wait_ms);
 		int timeouts = 0;
 		int32_t status = SS_OK;
@@ -1032,6 +1041,7 @@ int32_t ss_stop(ss_capture* c, char* err, int32_t err_len) {
 		return 0;
 	}
 	try {
+		c->stopped = true;
 		if(c->live && c->started) {
 			c->inspector->stop_capture();
 			c->started = false;
@@ -1202,6 +1212,46 @@ int32_t ss_bench_raw(const char* path, uint64_t* events, uint64_t* elapsed_ns, c
 		                                            .count());
 		*events = n;
 		inspector.close();
+		return 0;
+	} catch(const std::exception& ex) {
+		put_err(err, err_len, ex.what());
+	} catch(...) {
+		put_err(err, err_len, "unknown error");
+	}
+	return -1;
+}
+
+int32_t ss_drain_raw(ss_capture* c, int32_t seconds, uint64_t* events, char* err, int32_t err_len) {
+	*events = 0;
+	if(c == nullptr || seconds <= 0) {
+		put_err(err, err_len, "ss_drain_raw: bad arguments");
+		return -1;
+	}
+	try {
+		start_if_live(c);
+		auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+		uint64_t n = 0;
+		sinsp_evt* e = nullptr;
+		while(true) {
+			int32_t rc = c->inspector->next(&e);
+			if(rc == SCAP_SUCCESS) {
+				n++;
+				if((n & 1023) == 0 && std::chrono::steady_clock::now() >= end) {
+					break;
+				}
+			} else if(rc == SCAP_TIMEOUT || rc == SCAP_FILTERED_EVENT) {
+				if(std::chrono::steady_clock::now() >= end) {
+					break;
+				}
+			} else if(rc == SCAP_EOF) {
+				break;
+			} else {
+				put_err(err, err_len, c->inspector->getlasterr());
+				return -1;
+			}
+		}
+		c->events_seen += n;
+		*events = n;
 		return 0;
 	} catch(const std::exception& ex) {
 		put_err(err, err_len, ex.what());
