@@ -113,6 +113,10 @@ int32_t ss_next_batch(ss_capture* c,
                       char* err,
                       int32_t err_len);
 
+/* Starts a live capture (the probe is loaded by ss_open but produces nothing until this call or
+ * the first ss_next_batch). No-op for files and after ss_stop. 0 on success. */
+int32_t ss_start(ss_capture* c, char* err, int32_t err_len);
+
 /* Stops a live capture (no more events are produced; what is buffered can still be read). */
 int32_t ss_stop(ss_capture* c, char* err, int32_t err_len);
 

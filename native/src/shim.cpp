@@ -1036,6 +1036,21 @@ int32_t ss_next_batch(ss_capture* c,
 	return SS_ERROR;
 }
 
+int32_t ss_start(ss_capture* c, char* err, int32_t err_len) {
+	if(c == nullptr) {
+		return 0;
+	}
+	try {
+		start_if_live(c);
+		return 0;
+	} catch(const std::exception& ex) {
+		put_err(err, err_len, ex.what());
+	} catch(...) {
+		put_err(err, err_len, "unknown error while starting the capture");
+	}
+	return -1;
+}
+
 int32_t ss_stop(ss_capture* c, char* err, int32_t err_len) {
 	if(c == nullptr) {
 		return 0;

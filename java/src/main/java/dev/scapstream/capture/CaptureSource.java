@@ -146,6 +146,16 @@ public final class CaptureSource implements AutoCloseable {
         return description + ": " + (live ? "capture failed" : "corrupt capture") + " (" + msg + ")";
     }
 
+    /**
+     * Starts a live capture now (otherwise the first {@link #next} does): call it when everything
+     * that reads the events is ready, so setup time does not fill the kernel's buffers.
+     */
+    public void start() {
+        if (handle != null && live && NativeShim.ss_start(handle, err, err.length) != 0) {
+            throw new CaptureException(description + ": " + NativeShim.text(err));
+        }
+    }
+
     /** Stops a live capture: no new events; buffered ones can still be read until the end. */
     public void stop() {
         if (handle != null && live) {

@@ -57,6 +57,8 @@ final class NativeShim {
     static native int ss_next_batch(Pointer capture, Pointer buf, int cap, Pointer used, Pointer events,
                                     int maxWaitMs, byte[] err, int errLen);
 
+    static native int ss_start(Pointer capture, byte[] err, int errLen);
+
     static native int ss_stop(Pointer capture, byte[] err, int errLen);
 
     static native int ss_stats(Pointer capture, byte[] out, int outLen);

@@ -72,7 +72,8 @@ final class LiveCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             MetricsRun.Result r;
-            try (CaptureSource source = CaptureSource.openLive(options); MetricsStore s = store.open()) {
+            try (MetricsStore s = store.open(); CaptureSource source = CaptureSource.openLive(options)) {
+                source.start();
                 err.println("scapstream: capturing live (" + source.description() + ") into " + store.where()
                         + (duration == null ? " until Ctrl-C" : " for " + duration + " s"));
                 err.flush();

@@ -67,6 +67,7 @@ final class RecordCommand implements Callable<Integer> {
         try {
         try (CaptureSource source = CaptureSource.openLive(options)) {
             // the duration counts from the moment the probe is loaded and capturing
+            source.start();
             start = System.nanoTime();
             PrintWriter err = spec.commandLine().getErr();
             err.println("scapstream: capturing (" + source.description() + ") to " + output

@@ -56,6 +56,7 @@ class LiveCaptureTest {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         try (CaptureSource source = CaptureSource.openLive(LiveOptions.defaults())) {
+            source.start(); // the workload below starts right away: the probe must already be on
             BatchDecoder decoder = new BatchDecoder(new Dictionaries());
             EventHandler handler = (ev, d) -> {
                 ContainerInfo c = d.container(ev.containerKey());
