@@ -3,8 +3,10 @@
 # Debian's patches applied. A private apt configuration is used, so the machine's apt setup is never
 # changed; the archive URI is read at run time from the machine's own debian.sources.
 # usage: fetch-libs-source.sh DEST_DIR
+#        fetch-libs-source.sh --orig-sha256   (prints the sha256 the archive lists for the upstream
+#                                              tarball, *.orig.tar.gz, and downloads nothing else)
 set -euo pipefail
-dest=${1:?usage: fetch-libs-source.sh DEST_DIR}
+dest=${1:?usage: fetch-libs-source.sh DEST_DIR | --orig-sha256}
 pkg=falcosecurity-libs
 ver=${SCAPSTREAM_LIBS_DEBIAN_VERSION:-0.20.0-3}
 suite=${SCAPSTREAM_LIBS_DEBIAN_SUITE:-trixie}
@@ -29,6 +31,11 @@ apt_opts=(-o "Dir::Etc::SourceList=$work/sources.list" -o "Dir::Etc::SourceParts
           -o "Dir::State::Lists=$work/lists" -o "Dir::Cache::Archives=$work/archives"
           -o "Dir::Cache::pkgcache=" -o "Dir::Cache::srcpkgcache=" -o "APT::Sandbox::User=root")
 apt-get "${apt_opts[@]}" -qq update
+if [ "$dest" = "--orig-sha256" ]; then
+  apt-get "${apt_opts[@]}" -qq --print-uris source "$pkg=$ver" 2>/dev/null \
+    | awk '$2 ~ /\.orig\.tar\.gz$/ { sub(/^SHA256:/, "", $4); print $4 }'
+  exit 0
+fi
 mkdir -p "$work/src"
 ( cd "$work/src" && apt-get "${apt_opts[@]}" -qq --download-only source "$pkg=$ver" )
 dsc=$(ls "$work/src"/*.dsc)
