@@ -60,6 +60,8 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
     private final LongMap<long[]> procinfoTicks = new LongMap<>(256);
     private final List<Cont> containers = new ArrayList<>();
     private final List<Long> exitedThreads = new ArrayList<>();
+    private long lastTs; // consumer thread only
+    private volatile long aggregatedTs; // published once per batch for telemetry
     private long[][] cpuBusy = new long[2][4];
     private final long[] events = new long[2];
 
@@ -177,6 +179,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
     @Override
     public void onEvent(EventView ev, Dictionaries d) {
         long ts = ev.ts();
+        lastTs = ts;
         if (openSec == Long.MIN_VALUE) openSec = Math.floorDiv(ts, NS);
         while (ts >= (openSec + 1) * NS + graceNs) closeOldest();
         int s = slot(ts);
@@ -373,6 +376,16 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
     @Override
     public void onContainer(ContainerInfo c) {
         cont(c.key).active = true;
+    }
+
+    @Override
+    public void onBatchEnd(Dictionaries d) {
+        aggregatedTs = lastTs;
+    }
+
+    /** Event time (ns) of the last event of the last batch aggregated (any thread; telemetry). */
+    public long aggregatedEventTs() {
+        return aggregatedTs;
     }
 
     /** Closes every open second (end of a file, or a live stop). */

@@ -51,7 +51,7 @@ public final class CapturePipeline {
     private final RingBuffer<Slot> ring;
     private final AtomicReference<Throwable> consumerFailure = new AtomicReference<>();
     private volatile boolean stopRequested;
-    private long events;
+    private volatile long events; // written by the capture thread once per batch
 
     public CapturePipeline(CaptureSource source, List<? extends Consumer> consumers) {
         this(source, consumers, DEFAULT_RING_SLOTS, DEFAULT_BATCH_BYTES);
@@ -164,8 +164,14 @@ public final class CapturePipeline {
         stopRequested = true;
     }
 
-    /** Events read by the capture thread so far. */
+    /** Events read by the capture thread so far (any thread). */
     public long events() {
         return events;
+    }
+
+    /** Batches published but not yet consumed by every consumer, as a fraction of the ring (any thread). */
+    public double ringFill() {
+        long backlog = ring.getCursor() - ring.getMinimumGatingSequence();
+        return Math.max(0, Math.min(1.0, backlog / (double) ring.getBufferSize()));
     }
 }

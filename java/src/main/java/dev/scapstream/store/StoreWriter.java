@@ -20,6 +20,8 @@ public final class StoreWriter implements AutoCloseable {
     private final AtomicLong rows = new AtomicLong();
     private final AtomicLong writeNanos = new AtomicLong();
     private long writes; // writer thread only
+    private final AtomicLong writesDone = new AtomicLong();
+    private volatile long lastWriteNanos;
 
     public StoreWriter(MetricsStore store, int queueSeconds) {
         this.store = store;
@@ -67,7 +69,10 @@ public final class StoreWriter implements AutoCloseable {
                     failure.compareAndSet(null, e);
                     continue;
                 }
-                writeNanos.addAndGet(System.nanoTime() - t0);
+                long took = System.nanoTime() - t0;
+                writeNanos.addAndGet(took);
+                lastWriteNanos = took;
+                writesDone.incrementAndGet();
                 rows.addAndGet(b.rowCount());
             }
             return;
@@ -102,6 +107,21 @@ public final class StoreWriter implements AutoCloseable {
 
     public long writeNanos() {
         return writeNanos.get();
+    }
+
+    /** Store writes completed (one or more closed seconds each). */
+    public long writes() {
+        return writesDone.get();
+    }
+
+    /** How long the last write took, ns. */
+    public long lastWriteNanos() {
+        return lastWriteNanos;
+    }
+
+    /** Closed seconds waiting to be written. */
+    public int queued() {
+        return queue.size();
     }
 
     /** Writes what is queued, then stops. Throws the first write failure. */
