@@ -3,12 +3,19 @@
 # (native/scripts/build-libs.sh through Maven, exactly what CI runs), then a slim runtime.
 #
 #   docker build -t scapstream .
-#   docker run --rm --privileged --pid=host \
-#     -v /var/run/docker.sock:/host/var/run/docker.sock -v /dev:/host/dev -v /proc:/host/proc:ro \
-#     -v /boot:/host/boot:ro -v /lib/modules:/host/lib/modules:ro -v /usr:/host/usr:ro \
+# Run like sysdig: the host's /proc, /dev, /boot, /lib/modules, /usr and the runtimes' sockets under
+# /host (read-only), the host's pid namespace, and only the capabilities the modern eBPF probe needs
+# (--privileged works too, but asks for far more):
+#   docker run -d --name scapstream --pid=host \
+#     --cap-drop ALL --cap-add BPF --cap-add PERFMON --cap-add SYS_RESOURCE --cap-add SYS_PTRACE \
+#     -v /var/run/docker.sock:/host/var/run/docker.sock:ro \
+#     -v /run/containerd/containerd.sock:/host/run/containerd/containerd.sock:ro \
+#     -v /dev:/host/dev:ro -v /proc:/host/proc:ro -v /boot:/host/boot:ro \
+#     -v /lib/modules:/host/lib/modules:ro -v /usr:/host/usr:ro \
 #     -v scapstream-data:/data -p 127.0.0.1:5000:5000 scapstream
-# Instead of --privileged, the modern eBPF probe needs only:
-#   --cap-add BPF --cap-add PERFMON --cap-add SYS_RESOURCE --cap-add SYS_PTRACE
+# Settings come from the environment (docker/entrypoint.sh: SCAPSTREAM_DB, SCAPSTREAM_CASSANDRA,
+# SCAPSTREAM_KEYSPACE, SCAPSTREAM_LISTEN, SCAPSTREAM_HOST, SCAPSTREAM_JAVA_OPTS) or from flags
+# after the image name, e.g. `... scapstream --cassandra 10.0.0.5:9042 --keyspace prod`.
 
 FROM debian:bookworm AS build
 # The upstream release tarball, checked by sha256 (the same bytes Debian ships as
@@ -36,8 +43,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
       libjsoncpp25 libprotobuf32 libre2-9 libssl3 libtbb12 zlib1g ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/target/scapstream.jar /opt/scapstream/scapstream.jar
-# sysdig's layout: the host's /proc etc. under /host
+COPY docker/entrypoint.sh /opt/scapstream/entrypoint.sh
+# sysdig's layout: libsinsp reads the host's /proc etc. under HOST_ROOT
 ENV HOST_ROOT=/host
 VOLUME /data
 EXPOSE 5000
-ENTRYPOINT ["java", "-jar", "/opt/scapstream/scapstream.jar", "live", "--db", "/data/scapstream.db"]
+ENTRYPOINT ["/opt/scapstream/entrypoint.sh"]

@@ -31,6 +31,7 @@ public final class Main implements Runnable {
     /** Runs a command line; used by main and by tests. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
+        cl.setOverwrittenOptionsAllowed(true); // a repeated flag: the last value counts (the image's entrypoint relies on it)
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {
