@@ -243,7 +243,7 @@ final class Views {
 
     private Map<String, Proc> procs(String host, String cid, TimeRange r, boolean series) {
         Map<String, Proc> procs = new LinkedHashMap<>();
-        for (Rows.ProcessInfo p : store.processes(host, cid, r.from(), r.to())) {
+        for (Rows.ProcessInfo p : alive(host, cid, r)) {
             procs.computeIfAbsent(p.pid() + "/" + p.startTs(), k -> new Proc(p.pid(), p.startTs())).info = p;
         }
         int n = r.points();
@@ -286,9 +286,10 @@ final class Views {
         Map<String, Object> m = new LinkedHashMap<>();
         Rows.ProcessInfo i = p.info;
         m.put("pid", p.pid);
-        m.put("startTs", p.start);
+        // start and exit are epoch ns: beyond a JavaScript number's 53 bits, so sent as strings
+        m.put("startTs", Long.toString(p.start));
         m.put("ppid", i == null ? null : i.ppid());
-        m.put("exitTs", i == null ? 0 : i.exitTs());
+        m.put("exitTs", Long.toString(i == null ? 0 : i.exitTs()));
         m.put("comm", i == null ? "" : i.comm());
         m.put("exe", i == null ? "" : i.exe());
         m.put("args", i == null ? "" : i.args());
@@ -340,7 +341,7 @@ final class Views {
             Proc p = ps.get(k);
             Double[] v = cpu ? p.cpu : p.rss;
             if (k < CHART_PROCESSES) {
-                series.add(Map.of("label", p.label(), "pid", p.pid, "startTs", p.start, "values", v));
+                series.add(Map.of("label", p.label(), "pid", p.pid, "startTs", Long.toString(p.start), "values", v));
                 continue;
             }
             if (other == null) other = nulls(r.points());
@@ -409,9 +410,23 @@ final class Views {
 
     // ---- tables (lsof, netstat, strace -c) ---------------------------------------------------------
 
+    /**
+     * Processes alive in the range. Their start and exit are epoch ns while ranges are seconds, and
+     * the SQLite backend compares them as given: so all are read and the range applied here.
+     */
+    private List<Rows.ProcessInfo> alive(String host, String cid, TimeRange r) {
+        long from = r.from() * 1_000_000_000L;
+        long to = r.to() * 1_000_000_000L;
+        List<Rows.ProcessInfo> out = new ArrayList<>();
+        for (Rows.ProcessInfo p : store.processes(host, cid, 0, Long.MAX_VALUE)) {
+            if ((p.startTs() == 0 || p.startTs() < to) && (p.exitTs() == 0 || p.exitTs() >= from)) out.add(p);
+        }
+        return out;
+    }
+
     private Map<Long, String> comms(String host, String cid, TimeRange r) {
         Map<Long, String> m = new HashMap<>();
-        for (Rows.ProcessInfo p : store.processes(host, cid, r.from(), r.to())) m.put(p.pid(), p.comm());
+        for (Rows.ProcessInfo p : alive(host, cid, r)) m.put(p.pid(), p.comm());
         return m;
     }
 
