@@ -40,14 +40,17 @@ final class Api implements HttpHandler {
             case "container": {
                 Params p = Params.parse(ex.getRequestURI(), CONTAINER);
                 String id = p.requireText("id");
-                body = views.containerView(views.hostOf(p.text("host"), id), id, views.range(p));
+                TimeRange r = views.range(p);
+                body = views.containerView(views.hostOf(p.text("host"), id), id, r);
                 break;
             }
             case "process": {
                 Params p = Params.parse(ex.getRequestURI(), PROCESS);
                 String id = p.requireText("id");
-                body = views.processView(views.hostOf(p.text("host"), id), id, p.requireNumber("pid"),
-                        p.requireNumber("start"), views.range(p));
+                long pid = p.requireNumber("pid");
+                long start = p.requireNumber("start");
+                TimeRange r = views.range(p);
+                body = views.processView(views.hostOf(p.text("host"), id), id, pid, start, r);
                 break;
             }
             case "files":
@@ -56,9 +59,9 @@ final class Api implements HttpHandler {
             case "errnos": {
                 Params p = Params.parse(ex.getRequestURI(), BY_PID);
                 String id = p.requireText("id");
-                String host = views.hostOf(p.text("host"), id);
                 TimeRange r = views.range(p);
                 Long pid = p.number("pid");
+                String host = views.hostOf(p.text("host"), id);
                 body = route.equals("files") ? views.files(host, id, pid, r)
                         : route.equals("connections") ? views.connections(host, id, pid, r)
                         : route.equals("syscalls") ? views.syscalls(host, id, pid, r)
@@ -68,7 +71,8 @@ final class Api implements HttpHandler {
             case "ports": {
                 Params p = Params.parse(ex.getRequestURI(), CONTAINER);
                 String id = p.requireText("id");
-                body = views.ports(views.hostOf(p.text("host"), id), id, views.range(p));
+                TimeRange r = views.range(p);
+                body = views.ports(views.hostOf(p.text("host"), id), id, r);
                 break;
             }
             default:

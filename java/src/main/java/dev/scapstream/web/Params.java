@@ -67,10 +67,14 @@ final class Params {
     Long number(String name) {
         String v = values.get(name);
         if (v == null) return null;
-        if (v.isEmpty() || v.length() > 18 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (v.isEmpty() || v.length() > 19 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new BadRequest(name + ": not a non-negative integer: '" + clip(v) + "'");
         }
-        return Long.parseLong(v);
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new BadRequest(name + ": too large: '" + clip(v) + "'");
+        }
     }
 
     long requireNumber(String name) {
