@@ -15,8 +15,7 @@ const crumbs = byId('crumbs');
 const meta = el('p', {class: 'meta', id: 'meta'});
 const summary = el('div', {class: 'cards', id: 'totals'});
 const charts = el('div', {class: 'charts', id: 'charts'});
-const slots = ['cpu', 'mem', 'file', 'net'].map(k => el('div', {id: `chart-${k}`}));
-charts.append(...slots);
+charts.append(...['cpu', 'mem', 'file', 'net'].map(k => el('div', {id: `chart-${k}`})));
 const sec = (title, sid) => {
   const s = el('section', {id: sid});
   s.append(el('h2', null, title));
@@ -46,33 +45,38 @@ const t = {
   errs: new Table(errSec, errnoColumns(), {key: r => `${r.syscall}/${r.errno}`, sort: {key: 'count', desc: true}}),
 };
 
-let shownCharts = [];
+let shown = {};
 
-function drawCharts(v) {
-  for (const c of shownCharts) c.destroy();
-  for (const s of slots) clear(s);
-  const onSelect = (from, to) => go({from, to, range: null});
+function chart(slot, make) {
+  if (shown[slot]) shown[slot].destroy();
+  const box = clear(byId(`chart-${slot}`));
+  shown[slot] = make(box);
+}
+
+const onSelect = (from, to) => go({from, to, range: null});
+
+function containerCharts(v) {
   const ts = v.ts;
-  const procSeries = (stack) => stack.series.map((s, i) => ({label: s.label, values: s.values, color: COLORS[i % COLORS.length]}));
-  shownCharts = [
-    timeChart(slots[0], {title: 'CPU per process (% of one CPU, stacked)', ts, series: procSeries(v.cpuByProcess),
-      fmt: fmt.pct, stacked: true, onSelect}),
-    timeChart(slots[1], {title: 'Memory per process (RSS, stacked)', ts, series: procSeries(v.memByProcess),
-      fmt: fmt.bytes, stacked: true, onSelect}),
-    timeChart(slots[2], {title: 'File I/O', ts, fmt: fmt.rate, onSelect, series: [
-      {label: 'read', values: v.series.fileInBps, color: COLORS[2]},
-      {label: 'write', values: v.series.fileOutBps, color: COLORS[3]}]}),
-    timeChart(slots[3], {title: 'Network', ts, fmt: fmt.rate, onSelect, series: [
-      {label: 'in', values: v.series.netInBps, color: COLORS[0]},
-      {label: 'out', values: v.series.netOutBps, color: COLORS[1]}]}),
-  ];
+  chart('file', box => timeChart(box, {title: `File I/O (${fmt.res(v.res)} buckets)`, ts, fmt: fmt.rate, onSelect, series: [
+    {label: 'read', values: v.series.fileInBps, color: COLORS[2]},
+    {label: 'write', values: v.series.fileOutBps, color: COLORS[3]}]}));
+  chart('net', box => timeChart(box, {title: `Network (${fmt.res(v.res)} buckets)`, ts, fmt: fmt.rate, onSelect, series: [
+    {label: 'in', values: v.series.netInBps, color: COLORS[0]},
+    {label: 'out', values: v.series.netOutBps, color: COLORS[1]}]}));
+}
+
+function processCharts(p) {
+  const series = stack => stack.series.map((s, i) => ({label: s.label, values: s.values, color: COLORS[i % COLORS.length]}));
+  chart('cpu', box => timeChart(box, {title: `CPU per process (% of one CPU, stacked, ${fmt.res(p.res)} buckets)`, ts: p.ts,
+    series: series(p.cpuByProcess), fmt: fmt.pct, stacked: true, onSelect}));
+  chart('mem', box => timeChart(box, {title: `Memory per process (RSS, stacked, ${fmt.res(p.res)} buckets)`, ts: p.ts,
+    series: series(p.memByProcess), fmt: fmt.bytes, stacked: true, onSelect}));
   performance.mark('all-charts');
 }
 
 run(async (range) => {
   const p = {host, id, ...range};
-  // the charts first: the tables' requests run meanwhile
-  const rest = Promise.all(['files', 'connections', 'ports', 'syscalls', 'errnos'].map(r => api(r, p)));
+  // the container's own series first (cheap): its charts are drawn while the rest is read
   const v = await api('container', p);
   const c = v.container;
   const name = c.id === 'host' ? 'host (processes outside containers)' : c.name || c.id;
@@ -80,9 +84,11 @@ run(async (range) => {
   clear(crumbs).append(link('index.html', {}, 'containers'), el('span', null, '›'), el('span', null, name));
   meta.textContent = `id ${c.id} · image ${c.image || '–'} · runtime ${c.runtime || '–'} · host ${c.host} · seen ${fmt.time(c.firstSeen)} → ${fmt.time(c.lastSeen)} UTC`;
   clear(summary).append(...cards(v.totals));
-  drawCharts(v);
-  t.procs.update(v.processes);
-  const [files, conns, ports, sys, errs] = await rest;
+  containerCharts(v);
+  const [procs, files, conns, ports, sys, errs] = await Promise.all(
+    ['processes', 'files', 'connections', 'ports', 'syscalls', 'errnos'].map(r => api(r, p)));
+  processCharts(procs);
+  t.procs.update(procs.processes);
   t.files.update(files.rows, files.omitted);
   t.conns.update(conns.rows, conns.omitted);
   t.ports.update(ports.rows, ports.omitted);

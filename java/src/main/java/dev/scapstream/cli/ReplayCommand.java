@@ -61,7 +61,7 @@ final class ReplayCommand implements Callable<Integer> {
             state.finished();
             if (ui != null) { // the summary, then the UI goes on serving what was replayed
                 int rc = report(r, out, err);
-                WebOptions.awaitStop(err);
+                WebOptions.awaitStop(ui, err);
                 return rc;
             }
         }

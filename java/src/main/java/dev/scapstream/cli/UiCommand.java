@@ -31,8 +31,8 @@ final class UiCommand implements Callable<Integer> {
         // reading a store that is not there would create an empty one: say so instead
         if (!Files.isRegularFile(store.db)) throw new Main.UserError("no store at " + store.db + " (replay or live writes one)");
         var err = spec.commandLine().getErr();
-        try (MetricsStore s = store.open(); WebServer ignored = WebOptions.serve(listen, s, RunState.stored(), err)) {
-            WebOptions.awaitStop(err);
+        try (MetricsStore s = store.open(); WebServer server = WebOptions.serve(listen, s, RunState.stored(), err)) {
+            WebOptions.awaitStop(server, err);
         }
         return Main.EXIT_OK;
     }

@@ -43,8 +43,8 @@ final class WebOptions {
         }
     }
 
-    /** Blocks until Ctrl-C / SIGTERM; the caller then closes the server and the store. */
-    static void awaitStop(PrintWriter err) {
+    /** Says the URL again, then blocks until Ctrl-C / SIGTERM; the caller closes the server and store. */
+    static void awaitStop(WebServer server, PrintWriter err) {
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -56,7 +56,7 @@ final class WebOptions {
             }
         }, "scapstream-web-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        err.println("scapstream: serving until Ctrl-C");
+        err.println("scapstream: serving the web UI at " + server.url() + " until Ctrl-C");
         err.flush();
         try {
             stop.await();

@@ -44,6 +44,13 @@ final class Api implements HttpHandler {
                 body = views.containerView(views.hostOf(p.text("host"), id), id, r);
                 break;
             }
+            case "processes": {
+                Params p = Params.parse(ex.getRequestURI(), CONTAINER);
+                String id = p.requireText("id");
+                TimeRange r = views.range(p);
+                body = views.processesView(views.hostOf(p.text("host"), id), id, r);
+                break;
+            }
             case "process": {
                 Params p = Params.parse(ex.getRequestURI(), PROCESS);
                 String id = p.requireText("id");

@@ -21,6 +21,8 @@ final class Views {
     static final int CHART_PROCESSES = 10;
     /** Rows per table (largest first); the response says how many were left out. */
     static final int TABLE_ROWS = 1000;
+    /** Points per process in the per-process charts (see processesView). */
+    static final int PROCESS_POINTS = 600;
 
     private final MetricsStore store;
     private final RunState state;
@@ -241,13 +243,13 @@ final class Views {
         }
     }
 
-    private Map<String, Proc> procs(String host, String cid, TimeRange r, boolean series) {
+    private Map<String, Proc> procs(String host, String cid, TimeRange r, boolean series, List<Rows.ProcessRow> rows) {
         Map<String, Proc> procs = new LinkedHashMap<>();
         for (Rows.ProcessInfo p : alive(host, cid, r)) {
             procs.computeIfAbsent(p.pid() + "/" + p.startTs(), k -> new Proc(p.pid(), p.startTs())).info = p;
         }
         int n = r.points();
-        for (Rows.ProcessRow x : store.processSeries(host, cid, r.from(), r.to(), r.res())) {
+        for (Rows.ProcessRow x : rows) {
             Proc p = procs.computeIfAbsent(x.pid() + "/" + x.startTs(), k -> new Proc(x.pid(), x.startTs()));
             if (x.cpuNs() >= 0) {
                 p.cpuNs += x.cpuNs();
@@ -311,22 +313,53 @@ final class Views {
         return m;
     }
 
-    /** The container page: its series, per-process CPU and memory (top processes + other), the process table. */
+    /** The container page's first answer: its own series and totals, cheap enough to draw at once. */
     Map<String, Object> containerView(String host, String id, TimeRange r) {
         Rows.ContainerInfo info = container(host, id);
         List<Rows.ContainerRow> rows = store.containerSeries(host, id, r.from(), r.to(), r.res());
-        Map<String, Proc> procs = procs(host, id, r, true);
-        List<Map<String, Object>> table = new ArrayList<>();
-        for (Proc p : procs.values()) table.add(processEntry(p, r));
         Map<String, Object> m = new LinkedHashMap<>();
         putRange(m, r);
         m.put("container", info);
         m.put("totals", containerTotals(rows, r));
         m.put("series", containerSeries(rows, r));
-        m.put("cpuByProcess", stack(procs.values(), r, Comparator.comparingLong((Proc p) -> p.cpuNs).reversed(), true));
-        m.put("memByProcess", stack(procs.values(), r, Comparator.comparingLong((Proc p) -> p.peakKb).reversed(), false));
+        return m;
+    }
+
+    /**
+     * A container's processes: the table (exact totals over the range) and CPU and memory per
+     * process for stacked charts, at a resolution that keeps them under {@link #PROCESS_POINTS}
+     * points (a chart is a few hundred pixels wide; 50 processes x 3,600 s is 180,000 rows).
+     */
+    Map<String, Object> processesView(String host, String id, TimeRange r) {
+        container(host, id);
+        TimeRange cr = r;
+        for (int res : MetricsStore.RESOLUTIONS) {
+            if (res < r.res()) continue;
+            cr = TimeRange.of(r.from(), r.to(), res);
+            if (cr.points() <= PROCESS_POINTS) break;
+        }
+        Map<String, Proc> charted = procs(host, id, cr, true, store.processSeries(host, id, cr.from(), cr.to(), cr.res()));
+        Map<String, Proc> exact = procs(host, id, r, false, ExactRows.read(
+                (f, t, res) -> store.processSeries(host, id, f, t, res), r.from(), r.to(), complete(host, r)));
+        List<Map<String, Object>> table = new ArrayList<>();
+        for (Proc p : exact.values()) table.add(processEntry(p, r));
+        Map<String, Object> m = new LinkedHashMap<>();
+        putRange(m, cr);
+        m.put("cpuByProcess", stack(charted.values(), cr, Comparator.comparingLong((Proc p) -> p.cpuNs).reversed(), true));
+        m.put("memByProcess", stack(charted.values(), cr, Comparator.comparingLong((Proc p) -> p.peakKb).reversed(), false));
         m.put("processes", table);
         return m;
+    }
+
+    /**
+     * Where the rollups end: the newest 10 s edge the agent closed (rollups are written with the
+     * second that completes them). With no agent row near the range's end, the data ended before
+     * it and every bucket was flushed.
+     */
+    private long complete(String host, TimeRange r) {
+        long newest = Long.MIN_VALUE;
+        for (Rows.AgentRow a : store.agent(host, Math.max(r.from(), r.to() - 30), r.to(), 1)) newest = Math.max(newest, a.ts());
+        return newest == Long.MIN_VALUE ? r.to() : Math.floorDiv(newest + 1, 10) * 10;
     }
 
     /** The top processes one by one and the others summed: what a stacked chart needs. */
@@ -355,7 +388,8 @@ final class Views {
     }
 
     Map<String, Object> processView(String host, String cid, long pid, long start, TimeRange r) {
-        Map<String, Proc> procs = procs(host, cid, r, false);
+        Map<String, Proc> procs = procs(host, cid, r, false, ExactRows.read(
+                (f, t, res) -> store.processSeries(host, cid, f, t, res), r.from(), r.to(), complete(host, r)));
         Proc p = procs.get(pid + "/" + start);
         if (p == null) {
             for (Rows.ProcessInfo i : store.processes(host, cid, 0, Long.MAX_VALUE)) {
@@ -433,7 +467,7 @@ final class Views {
     Map<String, Object> files(String host, String cid, Long pid, TimeRange r) {
         Map<String, long[]> acc = new LinkedHashMap<>();
         Map<String, Rows.FileRow> keys = new HashMap<>();
-        for (Rows.FileRow f : store.files(host, cid, r.from(), r.to(), r.res())) {
+        for (Rows.FileRow f : ExactRows.read((f, t, res) -> store.files(host, cid, f, t, res), r.from(), r.to(), complete(host, r))) {
             if (pid != null && f.pid() != pid) continue;
             String k = f.pid() + "\u0000" + f.file();
             keys.putIfAbsent(k, f);
@@ -464,7 +498,7 @@ final class Views {
     Map<String, Object> connections(String host, String cid, Long pid, TimeRange r) {
         Map<String, long[]> acc = new LinkedHashMap<>();
         Map<String, Rows.ConnectionRow> keys = new HashMap<>();
-        for (Rows.ConnectionRow c : store.connections(host, cid, r.from(), r.to(), r.res())) {
+        for (Rows.ConnectionRow c : ExactRows.read((f, t, res) -> store.connections(host, cid, f, t, res), r.from(), r.to(), complete(host, r))) {
             if (pid != null && c.pid() != pid) continue;
             String k = c.pid() + "\u0000" + c.l4() + "\u0000" + c.tuple() + "\u0000" + c.serverPort();
             keys.putIfAbsent(k, c);
@@ -492,7 +526,7 @@ final class Views {
     Map<String, Object> ports(String host, String cid, TimeRange r) {
         Map<String, long[]> acc = new LinkedHashMap<>();
         Map<String, Rows.PortRow> keys = new HashMap<>();
-        for (Rows.PortRow p : store.ports(host, cid, r.from(), r.to(), r.res())) {
+        for (Rows.PortRow p : ExactRows.read((f, t, res) -> store.ports(host, cid, f, t, res), r.from(), r.to(), complete(host, r))) {
             String k = p.l4() + "\u0000" + p.port();
             keys.putIfAbsent(k, p);
             long[] a = acc.computeIfAbsent(k, x -> new long[2]);
@@ -514,7 +548,7 @@ final class Views {
 
     Map<String, Object> syscalls(String host, String cid, Long pid, TimeRange r) {
         Map<String, long[]> acc = new LinkedHashMap<>();
-        for (Rows.SyscallRow s : store.syscalls(host, cid, r.from(), r.to(), r.res())) {
+        for (Rows.SyscallRow s : ExactRows.read((f, t, res) -> store.syscalls(host, cid, f, t, res), r.from(), r.to(), complete(host, r))) {
             if (pid != null && s.pid() != pid) continue;
             long[] a = acc.computeIfAbsent(s.syscall(), x -> new long[4]);
             a[0] += s.calls();
@@ -540,7 +574,7 @@ final class Views {
     Map<String, Object> errnos(String host, String cid, Long pid, TimeRange r) {
         Map<String, long[]> acc = new LinkedHashMap<>();
         Map<String, Rows.ErrnoRow> keys = new HashMap<>();
-        for (Rows.ErrnoRow e : store.errnos(host, cid, r.from(), r.to(), r.res())) {
+        for (Rows.ErrnoRow e : ExactRows.read((f, t, res) -> store.errnos(host, cid, f, t, res), r.from(), r.to(), complete(host, r))) {
             if (pid != null && e.pid() != pid) continue;
             String k = e.syscall() + "\u0000" + e.errno();
             keys.putIfAbsent(k, e);

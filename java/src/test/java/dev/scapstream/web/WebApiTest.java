@@ -102,7 +102,7 @@ class WebApiTest {
 
     @Test
     void processStartTimesSurviveJavaScriptNumbers() throws Exception {
-        JsonNode v = json("/api/container?id=45d645eb9c2b");
+        JsonNode v = json("/api/processes?id=45d645eb9c2b");
         JsonNode dd = null;
         for (JsonNode p : v.path("processes")) if (p.path("pid").asLong() == 9950) dd = p;
         assertNotNull(dd, "dd 9950 in the web container");
@@ -112,6 +112,44 @@ class WebApiTest {
                 .anyMatch(p -> p.pid() == 9950 && p.startTs() == start));
         JsonNode p = json("/api/process?id=45d645eb9c2b&pid=9950&start=" + start);
         assertEquals(9950, p.path("process").path("pid").asLong());
+    }
+
+    @Test
+    void tableTotalsOverAnUnalignedRangeEqualTheRawSeconds() throws Exception {
+        // rollups inside the range, raw seconds at its edges: the sums must be the raw sums
+        long start = 1_790_000_000L - 1_790_000_000L % 3600;
+        try (var store = dev.scapstream.store.sqlite.SqliteStore.open(tmp.resolve("synthetic.db"));
+             WebServer srv = WebServer.start(new java.net.InetSocketAddress("127.0.0.1", 0), store, RunState.stored())) {
+            SyntheticStore.fill(store, start - 100, 400, 6);
+            String h = SyntheticStore.HOST, c = SyntheticStore.CONTAINER;
+            long from = start - 93, to = start + 287; // across an hour edge, not on a 10 s edge
+            String q = "?id=" + c + "&from=" + from + "&to=" + to;
+            JsonNode sys = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(srv.url() + "api/syscalls" + q)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            for (JsonNode r : sys.path("rows")) {
+                long calls = store.syscalls(h, c, from, to, 1).stream().filter(x -> x.syscall().equals(r.path("syscall").asText()))
+                        .mapToLong(Rows.SyscallRow::calls).sum();
+                assertEquals(calls, r.path("calls").asLong(), r.toString());
+            }
+            assertEquals(2, sys.path("rows").size());
+            JsonNode procs = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(srv.url() + "api/processes" + q)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            assertEquals(6, procs.path("processes").size());
+            for (JsonNode p : procs.path("processes")) {
+                List<Rows.ProcessRow> raw = store.processSeries(h, c, from, to, 1).stream()
+                        .filter(x -> x.pid() == p.path("pid").asLong()).toList();
+                assertEquals(raw.stream().mapToLong(Rows.ProcessRow::cpuNs).sum(), p.path("cpuNs").asLong());
+                assertEquals(raw.stream().mapToLong(Rows.ProcessRow::fileOutBytes).sum(), p.path("fileOutBytes").asLong());
+                assertEquals(raw.stream().mapToLong(Rows.ProcessRow::vmRssMaxKb).max().orElse(0), p.path("peakRssKb").asLong());
+            }
+            JsonNode files = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(srv.url() + "api/files" + q)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            long rawIn = store.files(h, c, from, to, 1).stream().mapToLong(Rows.FileRow::bytesIn).sum();
+            long shownIn = 0;
+            for (JsonNode f : files.path("rows")) shownIn += f.path("bytesIn").asLong();
+            assertTrue(rawIn > 0);
+            assertEquals(rawIn, shownIn);
+        }
     }
 
     @Test
