@@ -120,9 +120,10 @@ class WebApiTest {
         long start = 1_790_000_000L - 1_790_000_000L % 3600;
         try (var store = dev.scapstream.store.sqlite.SqliteStore.open(tmp.resolve("synthetic.db"));
              WebServer srv = WebServer.start(new java.net.InetSocketAddress("127.0.0.1", 0), store, RunState.stored())) {
-            SyntheticStore.fill(store, start - 100, 400, 6);
+            SyntheticStore.fill(store, start - 1800, 6700, 6);
             String h = SyntheticStore.HOST, c = SyntheticStore.CONTAINER;
-            long from = start - 93, to = start + 287; // across an hour edge, not on a 10 s edge
+            // a whole hour inside, 10 s buckets and raw seconds on both sides of it
+            long from = start - 1795, to = start + 4803;
             String q = "?id=" + c + "&from=" + from + "&to=" + to;
             JsonNode sys = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(srv.url() + "api/syscalls" + q)).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
