@@ -69,12 +69,12 @@ run(async (range) => {
     ? [{label: 'user', values: s.userPct, color: COLORS[0]}, {label: 'system', values: s.sysPct, color: COLORS[1]}]
     : [{label: 'CPU', values: s.cpuPct, color: COLORS[0]}];
   shown = [
-    timeChart(slots[0], {title: 'CPU (% of one CPU)', ts, series: cpu, fmt: fmt.pct, stacked: cpu.length > 1, onSelect}),
-    timeChart(slots[1], {title: 'Memory', ts, fmt: fmt.bytes, onSelect, series: [
+    timeChart(slots[0], {title: `CPU (% of one CPU) (${fmt.res(v.res)} buckets)`, ts, series: cpu, fmt: fmt.pct, stacked: cpu.length > 1, onSelect}),
+    timeChart(slots[1], {title: `Memory (${fmt.res(v.res)} buckets)`, ts, fmt: fmt.bytes, onSelect, series: [
       {label: 'RSS', values: s.rssBytes, color: COLORS[1]}, {label: 'VM size', values: s.vmBytes, color: COLORS[7]}]}),
-    timeChart(slots[2], {title: 'File I/O', ts, fmt: fmt.rate, onSelect, series: [
+    timeChart(slots[2], {title: `File I/O (${fmt.res(v.res)} buckets)`, ts, fmt: fmt.rate, onSelect, series: [
       {label: 'read', values: s.fileInBps, color: COLORS[2]}, {label: 'write', values: s.fileOutBps, color: COLORS[3]}]}),
-    timeChart(slots[3], {title: 'Network', ts, fmt: fmt.rate, onSelect, series: [
+    timeChart(slots[3], {title: `Network (${fmt.res(v.res)} buckets)`, ts, fmt: fmt.rate, onSelect, series: [
       {label: 'in', values: s.netInBps, color: COLORS[0]}, {label: 'out', values: s.netOutBps, color: COLORS[1]}]}),
   ];
   performance.mark('all-charts');

@@ -332,12 +332,7 @@ final class Views {
      */
     Map<String, Object> processesView(String host, String id, TimeRange r) {
         container(host, id);
-        TimeRange cr = r;
-        for (int res : MetricsStore.RESOLUTIONS) {
-            if (res < r.res()) continue;
-            cr = TimeRange.of(r.from(), r.to(), res);
-            if (cr.points() <= PROCESS_POINTS) break;
-        }
+        TimeRange cr = perProcess(r);
         Map<String, Proc> charted = procs(host, id, cr, true, store.processSeries(host, id, cr.from(), cr.to(), cr.res()));
         Map<String, Proc> exact = procs(host, id, r, false, ExactRows.read(
                 (f, t, res) -> store.processSeries(host, id, f, t, res), r.from(), r.to(), complete(host, r)));
@@ -349,6 +344,17 @@ final class Views {
         m.put("memByProcess", stack(charted.values(), cr, Comparator.comparingLong((Proc p) -> p.peakKb).reversed(), false));
         m.put("processes", table);
         return m;
+    }
+
+    /** The range per-process series are read at: at most PROCESS_POINTS points (the store holds every process's rows together). */
+    private static TimeRange perProcess(TimeRange r) {
+        TimeRange cr = r;
+        for (int res : MetricsStore.RESOLUTIONS) {
+            if (res < r.res()) continue;
+            cr = TimeRange.of(r.from(), r.to(), res);
+            if (cr.points() <= PROCESS_POINTS) break;
+        }
+        return cr;
     }
 
     /**
@@ -400,23 +406,24 @@ final class Views {
             }
         }
         if (p == null) throw new NotFound("no process " + pid + " started at " + start + " in container '" + cid + "'");
-        int n = r.points();
+        TimeRange cr = perProcess(r);
+        int n = cr.points();
         Double[] cpu = nulls(n), user = nulls(n), sys = nulls(n), rss = nulls(n), vm = nulls(n), fileIn = nulls(n),
                 fileOut = nulls(n), netIn = nulls(n), netOut = nulls(n), calls = nulls(n);
-        for (Rows.ProcessRow x : store.processSeries(host, cid, r.from(), r.to(), r.res())) {
+        for (Rows.ProcessRow x : store.processSeries(host, cid, cr.from(), cr.to(), cr.res())) {
             if (x.pid() != pid || x.startTs() != start) continue;
-            int i = r.index(x.ts());
+            int i = cr.index(x.ts());
             if (i < 0 || i >= n) continue;
-            cpu[i] = x.cpuNs() < 0 ? null : round(x.cpuNs() / (r.res() * 1e7));
-            user[i] = x.cpuUserNs() < 0 ? null : round(x.cpuUserNs() / (r.res() * 1e7));
-            sys[i] = x.cpuSysNs() < 0 ? null : round(x.cpuSysNs() / (r.res() * 1e7));
+            cpu[i] = x.cpuNs() < 0 ? null : round(x.cpuNs() / (cr.res() * 1e7));
+            user[i] = x.cpuUserNs() < 0 ? null : round(x.cpuUserNs() / (cr.res() * 1e7));
+            sys[i] = x.cpuSysNs() < 0 ? null : round(x.cpuSysNs() / (cr.res() * 1e7));
             rss[i] = (double) x.vmRssKb() * 1024;
             vm[i] = (double) x.vmSizeKb() * 1024;
-            fileIn[i] = rate(x.fileInBytes(), r.res());
-            fileOut[i] = rate(x.fileOutBytes(), r.res());
-            netIn[i] = rate(x.netInBytes(), r.res());
-            netOut[i] = rate(x.netOutBytes(), r.res());
-            calls[i] = rate(x.syscalls(), r.res());
+            fileIn[i] = rate(x.fileInBytes(), cr.res());
+            fileOut[i] = rate(x.fileOutBytes(), cr.res());
+            netIn[i] = rate(x.netInBytes(), cr.res());
+            netOut[i] = rate(x.netOutBytes(), cr.res());
+            calls[i] = rate(x.syscalls(), cr.res());
         }
         Map<String, Object> series = new LinkedHashMap<>();
         series.put("cpuPct", cpu);
@@ -434,7 +441,7 @@ final class Views {
             if (c.info != null && c.info.ppid() == pid && c.start >= start && c != p) children.add(processEntry(c, r));
         }
         Map<String, Object> m = new LinkedHashMap<>();
-        putRange(m, r);
+        putRange(m, cr);
         m.put("container", container(host, cid));
         m.put("process", processEntry(p, r));
         m.put("series", series);
