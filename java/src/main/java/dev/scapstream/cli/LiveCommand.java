@@ -4,6 +4,8 @@ import dev.scapstream.capture.CapturePipeline;
 import dev.scapstream.capture.CaptureSource;
 import dev.scapstream.capture.LiveOptions;
 import dev.scapstream.store.MetricsStore;
+import dev.scapstream.web.RunState;
+import dev.scapstream.web.WebServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,6 +28,9 @@ final class LiveCommand implements Callable<Integer> {
 
     @Mixin
     StoreOptions store;
+
+    @Mixin
+    WebOptions web;
 
     @Option(names = "--duration", paramLabel = "S", description = "stop after S seconds")
     Double duration;
@@ -72,8 +77,9 @@ final class LiveCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             MetricsRun.Result r;
-            try (MetricsStore s = store.open(); CaptureSource source = CaptureSource.openLive(options)) {
-                source.start();
+            try (MetricsStore s = store.open(); CaptureSource source = CaptureSource.openLive(options);
+                 WebServer ui = web.start(s, new RunState(RunState.Mode.LIVE, true), err)) {
+                source.start(); // last: from here the kernel's buffers fill
                 err.println("scapstream: capturing live (" + source.description() + ") into " + store.where()
                         + (duration == null ? " until Ctrl-C" : " for " + duration + " s"));
                 err.flush();

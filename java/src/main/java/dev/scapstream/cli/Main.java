@@ -10,7 +10,7 @@ import java.io.PrintWriter;
 @Command(name = "scapstream", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Per-second container and process metrics from kernel events (falcosecurity libs 0.20.0).",
         subcommands = {InspectCommand.class, RecordCommand.class, ReplayCommand.class, LiveCommand.class,
-                BenchReadCommand.class, BenchReplayCommand.class})
+                BenchReadCommand.class, BenchReplayCommand.class, UiCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;

@@ -2,6 +2,8 @@ package dev.scapstream.cli;
 
 import dev.scapstream.capture.CaptureSource;
 import dev.scapstream.store.MetricsStore;
+import dev.scapstream.web.RunState;
+import dev.scapstream.web.WebServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,6 +26,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Mixin
     StoreOptions store;
+
+    @Mixin
+    WebOptions web;
 
     @Option(names = "--host", description = "host name stored with every row (default: the file's name)")
     String host;
@@ -49,10 +54,21 @@ final class ReplayCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         MetricsRun.Result r;
+        RunState state = new RunState(RunState.Mode.REPLAY, true);
         try (CaptureSource source = CaptureSource.openFile(file, Filters.join(filter), null, false);
-             MetricsStore s = store.open()) {
+             MetricsStore s = store.open(); WebServer ui = web.start(s, state, err)) {
             r = MetricsRun.run(source, s, h, graceMs * 1_000_000L, retention, System.console() != null && !json, err, null);
+            state.finished();
+            if (ui != null) { // the summary, then the UI goes on serving what was replayed
+                int rc = report(r, out, err);
+                WebOptions.awaitStop(ui, err);
+                return rc;
+            }
         }
+        return report(r, out, err);
+    }
+
+    private int report(MetricsRun.Result r, PrintWriter out, PrintWriter err) throws Exception {
         MetricsRun.print(r, store.where(), json, top, out);
         out.flush();
         if (r.error() != null) {
