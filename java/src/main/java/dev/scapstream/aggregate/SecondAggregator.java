@@ -59,7 +59,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
     private final LongMap<Counter> errnos = new LongMap<>(256);
     private final LongMap<long[]> procinfoTicks = new LongMap<>(256);
     private final List<Cont> containers = new ArrayList<>();
-    private final List<Long> exitedThreads = new ArrayList<>();
+    private final List<long[]> exitedThreads = new ArrayList<>(); // {tid, exit ts}
     private long lastTs; // consumer thread only
     private volatile long aggregatedTs; // published once per batch for telemetry
     private long[][] cpuBusy = new long[2][4];
@@ -74,6 +74,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         final long[] rssMax = new long[2];
         long vmSize, vmRss, vmSwap, minor, major, lastMinor = -1, lastMajor = -1;
         long startTs, exitTs;
+        int containerKey; // 0 = host until the process's thread is known
         boolean infoDirty = true;
 
         Proc(long pid) {
@@ -170,7 +171,10 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         if (p == null) {
             p = new Proc(pid);
             ThreadInfo t = dictionaries.thread(pid);
-            if (t != null) p.startTs = t.cloneTs;
+            if (t != null) {
+                p.startTs = t.cloneTs;
+                p.containerKey = t.containerKey;
+            }
             procs.put(pid, p);
         }
         return p;
@@ -201,7 +205,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         long pid = t != null ? t.pid : tid;
         int ck = ev.containerKey();
         if (type == EventTypes.PROCEXIT_1_E) {
-            if (t != null) exitedThreads.add(tid); // forgotten once the second closes
+            if (t != null) exitedThreads.add(new long[] {tid, ts}); // forgotten once its second closes
             if (t != null && t.isMainThread()) {
                 Proc p = proc(pid);
                 p.exitTs = ts;
@@ -417,7 +421,8 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         procs.forEachValue(p -> {
             boolean alive = (p.startTs == 0 || p.startTs < end) && (p.exitTs == 0 || p.exitTs >= startNs);
             ThreadInfo t = dictionaries.thread(p.pid);
-            int ck = t != null ? t.containerKey : 0;
+            if (t != null) p.containerKey = t.containerKey; // kept: the thread may be gone by the last row
+            int ck = p.containerKey;
             String cid = containerId(ck);
             if (alive) {
                 long minorDelta = p.lastMinor < 0 ? 0 : Math.max(0, p.minor - p.lastMinor);
@@ -451,8 +456,12 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         for (long pid : gone) procs.remove(pid);
         // exited threads leave the table once their last second is written (a late switch-out of
         // such a thread still counts for its container and CPU, see creditCpu)
-        for (long tid : exitedThreads) dictionaries.removeThread(tid);
-        exitedThreads.clear();
+        // (not those that exited in the second still open: its rows still need their container)
+        exitedThreads.removeIf(x -> {
+            if (x[1] >= end) return false;
+            dictionaries.removeThread(x[0]);
+            return true;
+        });
 
         for (int key = 0; key < containers.size(); key++) {
             Cont c = containers.get(key);

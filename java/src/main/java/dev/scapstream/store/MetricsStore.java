@@ -17,7 +17,10 @@ public interface MetricsStore extends AutoCloseable {
     /** Containers (the host included) seen in [from, to) on a host, or on all hosts when host is null. */
     List<Rows.ContainerInfo> containers(String host, long fromTs, long toTs);
 
-    /** Processes of a container that were alive at some point in [from, to). */
+    /**
+     * Processes of a container that were alive at some point in [from, to) (epoch seconds, as every
+     * range here; a process's start and exit are epoch ns, 0 = before the capture / still running).
+     */
     List<Rows.ProcessInfo> processes(String host, String containerId, long fromTs, long toTs);
 
     /** A container's rows in [from, to) at a resolution, ordered by ts. */
@@ -51,4 +54,11 @@ public interface MetricsStore extends AutoCloseable {
 
     @Override
     void close();
+
+    /** Epoch seconds to ns, saturating (ranges may be Long.MIN_VALUE..Long.MAX_VALUE). */
+    static long secondsToNs(long seconds) {
+        if (seconds >= Long.MAX_VALUE / 1_000_000_000L) return Long.MAX_VALUE;
+        if (seconds <= Long.MIN_VALUE / 1_000_000_000L) return Long.MIN_VALUE;
+        return seconds * 1_000_000_000L;
+    }
 }

@@ -398,7 +398,7 @@ final class Views {
                 (f, t, res) -> store.processSeries(host, cid, f, t, res), r.from(), r.to(), complete(host, r)));
         Proc p = procs.get(pid + "/" + start);
         if (p == null) {
-            for (Rows.ProcessInfo i : store.processes(host, cid, 0, Long.MAX_VALUE)) {
+            for (Rows.ProcessInfo i : store.processes(host, cid, Long.MIN_VALUE, Long.MAX_VALUE)) {
                 if (i.pid() == pid && i.startTs() == start) {
                     p = new Proc(pid, start);
                     p.info = i;
@@ -451,18 +451,9 @@ final class Views {
 
     // ---- tables (lsof, netstat, strace -c) ---------------------------------------------------------
 
-    /**
-     * Processes alive in the range. Their start and exit are epoch ns while ranges are seconds, and
-     * the SQLite backend compares them as given: so all are read and the range applied here.
-     */
+    /** Processes alive in the range (the store applies the range: start/exit ns against seconds). */
     private List<Rows.ProcessInfo> alive(String host, String cid, TimeRange r) {
-        long from = r.from() * 1_000_000_000L;
-        long to = r.to() * 1_000_000_000L;
-        List<Rows.ProcessInfo> out = new ArrayList<>();
-        for (Rows.ProcessInfo p : store.processes(host, cid, 0, Long.MAX_VALUE)) {
-            if ((p.startTs() == 0 || p.startTs() < to) && (p.exitTs() == 0 || p.exitTs() >= from)) out.add(p);
-        }
-        return out;
+        return store.processes(host, cid, r.from(), r.to());
     }
 
     private Map<Long, String> comms(String host, String cid, TimeRange r) {

@@ -65,6 +65,16 @@ class AggregationTruthTest {
             assertTrue(p.startTs() >= w.path("launch_ns").asLong() && p.startTs() <= w.path("reaped_ns").asLong(), w + " start");
             assertTrue(p.exitTs() >= p.startTs() && p.exitTs() <= w.path("reaped_ns").asLong(), w + " exit");
         }
+        // every per-second row of a workload process is filed under its container, its last second
+        // (after its threads have exited) included
+        for (JsonNode w : truth.path("workloads")) {
+            String container = w.path("container_id").asText("host");
+            if (container.isEmpty()) container = "host";
+            long pid = w.path("pid").asLong();
+            List<String> filed = a.batches.stream().flatMap(b -> b.processes.stream())
+                    .filter(r -> r.pid() == pid && r.res() == 1).map(dev.scapstream.store.Rows.ProcessRow::containerId).distinct().toList();
+            assertEquals(List.of(container), filed, w.path("label").asText() + " rows' container");
+        }
         // container CPU against the kernel's cpuacct of the container's cgroup
         for (JsonNode c : truth.path("containers")) {
             long ns = c.path("cpuacct_usage_ns_at_end").asLong();

@@ -419,33 +419,36 @@ public abstract class MetricsStoreContract {
         assertEquals(rows, store.processSeries(H1, C1, 0, 1000, 1));
     }
 
+    /** Process start/exit times are epoch ns (libsinsp's clock); the range is in epoch seconds, as everywhere. */
     @Test
     void processesReturnsThoseAliveInTheRange() {
-        long from = 100, to = 200;
+        long from = 100, to = 200, s = 1_000_000_000L;
         List<Rows.ProcessInfo> alive = List.of(
-                proc(H1, C1, 1, 50, 0, ""),     // running since before the range
-                proc(H1, C1, 2, 50, from, ""),  // exited at the range's first second
-                proc(H1, C1, 3, to - 1, 0, ""), // started at its last second
-                proc(H1, C1, 4, 0, 150, ""),    // started before the capture, exited inside
-                proc(H1, C1, 5, 120, 130, ""),  // lived inside
-                proc(H1, C1, 6, 50, 500, ""));  // spans it
+                proc(H1, C1, 1, 50 * s + 7, 0, ""),                      // running since before the range
+                proc(H1, C1, 2, 50 * s, from * s + 5, ""),               // exited in the range's first second
+                proc(H1, C1, 3, (to - 1) * s + 999_999_999L, 0, ""),     // started in its last second
+                proc(H1, C1, 4, 0, 150 * s, ""),                         // started before the capture, exited inside
+                proc(H1, C1, 5, 120 * s, 130 * s, ""),                   // lived inside
+                proc(H1, C1, 6, 50 * s, 500 * s, ""));                   // spans it
         List<Rows.ProcessInfo> notAlive = List.of(
-                proc(H1, C1, 7, 50, from - 1, ""), // exited just before
-                proc(H1, C1, 8, to, 0, ""),        // started at the end (excluded)
-                proc(H1, C1, 9, 300, 0, ""),
-                proc(H1, C2, 1, 50, 0, ""),        // another container
-                proc(H2, C1, 1, 50, 0, ""));       // another host
+                proc(H1, C1, 7, 50 * s, from * s - 1, ""),  // exited just before
+                proc(H1, C1, 8, to * s, 0, ""),             // started at the end (excluded)
+                proc(H1, C1, 9, 300 * s, 0, ""),
+                proc(H1, C2, 1, 50 * s, 0, ""),             // another container
+                proc(H2, C1, 1, 50 * s, 0, ""));            // another host
         MetricsBatch b = new MetricsBatch();
         b.processInfos.addAll(alive);
         b.processInfos.addAll(notAlive);
         store.write(b);
         assertSameRows(alive, store.processes(H1, C1, from, to), "alive in [100, 200)");
-        assertEquals(List.of(proc(H1, C2, 1, 50, 0, "")), store.processes(H1, C2, from, to));
+        assertEquals(List.of(proc(H1, C2, 1, 50 * s, 0, "")), store.processes(H1, C2, from, to));
         // a later range, against the rule itself: started before its end, not exited before its start
         List<Rows.ProcessInfo> mine = new ArrayList<>(alive.subList(0, alive.size()));
         mine.addAll(notAlive.subList(0, 3));
-        assertSameRows(mine.stream().filter(p -> p.startTs() < 700 && (p.exitTs() == 0 || p.exitTs() >= 600)).toList(),
+        assertSameRows(mine.stream().filter(p -> p.startTs() < 700 * s && (p.exitTs() == 0 || p.exitTs() >= 600 * s)).toList(),
                 store.processes(H1, C1, 600, 700), "alive in [600, 700)");
+        // the whole range of seconds does not overflow
+        assertEquals(alive.size() + 3, store.processes(H1, C1, Long.MIN_VALUE, Long.MAX_VALUE).size());
     }
 
     @Test

@@ -138,7 +138,7 @@ public final class SqliteStore implements MetricsStore {
         return query(t, "SELECT " + t.selectColumns + " FROM " + t.name
                         + " WHERE host = ? AND container_id = ? AND start_ts < ? AND (exit_ts = 0 OR exit_ts >= ?)"
                         + " ORDER BY pid, start_ts",
-                host, containerId, toTs, fromTs);
+                host, containerId, MetricsStore.secondsToNs(toTs), MetricsStore.secondsToNs(fromTs));
     }
 
     @Override
