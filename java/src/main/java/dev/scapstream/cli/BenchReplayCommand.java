@@ -48,7 +48,7 @@ final class BenchReplayCommand implements Callable<Integer> {
                 MetricsRun.Result res;
                 try (CaptureSource source = CaptureSource.openFile(file, "", null, false);
                      MetricsStore store = SqliteStore.open(dir.resolve("bench.db"))) {
-                    res = MetricsRun.run(source, store, "bench", 200_000_000L, null, false, out, null);
+                    res = MetricsRun.run(source, store, "bench", 200_000_000L, null, false, out, null, null);
                 }
                 long ns = System.nanoTime() - t0;
                 if (res.error() != null) throw new Main.UserError(res.error());

@@ -4,6 +4,7 @@ import dev.scapstream.capture.CapturePipeline;
 import dev.scapstream.capture.CaptureSource;
 import dev.scapstream.capture.LiveOptions;
 import dev.scapstream.store.MetricsStore;
+import dev.scapstream.telemetry.RunTelemetry;
 import dev.scapstream.web.RunState;
 import dev.scapstream.web.WebServer;
 import picocli.CommandLine.Command;
@@ -77,8 +78,9 @@ final class LiveCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             MetricsRun.Result r;
+            RunTelemetry telemetry = new RunTelemetry();
             try (MetricsStore s = store.open(); CaptureSource source = CaptureSource.openLive(options);
-                 WebServer ui = web.start(s, new RunState(RunState.Mode.LIVE, true), err)) {
+                 WebServer ui = web.start(s, new RunState(RunState.Mode.LIVE, true), telemetry, err)) {
                 source.start(); // last: from here the kernel's buffers fill
                 err.println("scapstream: capturing live (" + source.description() + ") into " + store.where()
                         + (duration == null ? " until Ctrl-C" : " for " + duration + " s"));
@@ -98,7 +100,7 @@ final class LiveCommand implements Callable<Integer> {
                                 timer.setDaemon(true);
                                 timer.start();
                             }
-                        });
+                        }, telemetry);
             }
             MetricsRun.print(r, store.where(), json, top, out);
             out.flush();

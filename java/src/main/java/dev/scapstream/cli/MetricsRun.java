@@ -9,6 +9,7 @@ import dev.scapstream.capture.CapturePipeline;
 import dev.scapstream.capture.CaptureSource;
 import dev.scapstream.store.MetricsStore;
 import dev.scapstream.store.StoreWriter;
+import dev.scapstream.telemetry.RunTelemetry;
 
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -32,7 +33,8 @@ final class MetricsRun {
      * error ends the run but keeps everything computed before it: it is reported in the result.
      */
     static Result run(CaptureSource source, MetricsStore store, String host, long graceNs,
-                      Retention retention, boolean progress, PrintWriter err, java.util.function.Consumer<CapturePipeline> started) {
+                      Retention retention, boolean progress, PrintWriter err, java.util.function.Consumer<CapturePipeline> started,
+                      RunTelemetry telemetry) {
         RunSummary summary = new RunSummary();
         long t0 = System.nanoTime();
         String error = null;
@@ -53,6 +55,7 @@ final class MetricsRun {
                 for (var a : b.agent) newest[0] = Math.max(newest[0], a.ts());
             }, drops);
             CapturePipeline pipeline = new CapturePipeline(source, List.of(agg));
+            if (telemetry != null) telemetry.attach(source, pipeline, agg, writer);
             Thread bar = progress ? progressThread(pipeline, err, t0) : null;
             if (started != null) started.accept(pipeline);
             try {

@@ -2,6 +2,7 @@ package dev.scapstream.cli;
 
 import dev.scapstream.capture.CaptureSource;
 import dev.scapstream.store.MetricsStore;
+import dev.scapstream.telemetry.RunTelemetry;
 import dev.scapstream.web.RunState;
 import dev.scapstream.web.WebServer;
 import picocli.CommandLine.Command;
@@ -55,9 +56,10 @@ final class ReplayCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         MetricsRun.Result r;
         RunState state = new RunState(RunState.Mode.REPLAY, true);
+        RunTelemetry telemetry = new RunTelemetry();
         try (CaptureSource source = CaptureSource.openFile(file, Filters.join(filter), null, false);
-             MetricsStore s = store.open(); WebServer ui = web.start(s, state, err)) {
-            r = MetricsRun.run(source, s, h, graceMs * 1_000_000L, retention, System.console() != null && !json, err, null);
+             MetricsStore s = store.open(); WebServer ui = web.start(s, state, telemetry, err)) {
+            r = MetricsRun.run(source, s, h, graceMs * 1_000_000L, retention, System.console() != null && !json, err, null, telemetry);
             state.finished();
             if (ui != null) { // the summary, then the UI goes on serving what was replayed
                 int rc = report(r, out, err);

@@ -1,6 +1,7 @@
 package dev.scapstream.cli;
 
 import dev.scapstream.store.MetricsStore;
+import dev.scapstream.telemetry.RunTelemetry;
 import dev.scapstream.web.RunState;
 import dev.scapstream.web.WebServer;
 import picocli.CommandLine.Command;
@@ -31,7 +32,7 @@ final class UiCommand implements Callable<Integer> {
         // reading a store that is not there would create an empty one: say so instead
         if (!Files.isRegularFile(store.db)) throw new Main.UserError("no store at " + store.db + " (replay or live writes one)");
         var err = spec.commandLine().getErr();
-        try (MetricsStore s = store.open(); WebServer server = WebOptions.serve(listen, s, RunState.stored(), err)) {
+        try (MetricsStore s = store.open(); WebServer server = WebOptions.serve(listen, s, RunState.stored(), new RunTelemetry(), err)) {
             WebOptions.awaitStop(server, err);
         }
         return Main.EXIT_OK;

@@ -1,6 +1,7 @@
 package dev.scapstream.cli;
 
 import dev.scapstream.store.MetricsStore;
+import dev.scapstream.telemetry.RunTelemetry;
 import dev.scapstream.web.RunState;
 import dev.scapstream.web.WebServer;
 import picocli.CommandLine;
@@ -26,15 +27,20 @@ final class WebOptions {
             defaultValue = DEFAULT_LISTEN)
     InetSocketAddress listen;
 
-    /** Starts the server when --ui was given (null otherwise) and says its URL on stderr. */
-    WebServer start(MetricsStore store, RunState state, PrintWriter err) {
+    /**
+     * Starts the server when --ui was given (null otherwise) and says its URL on stderr; the run's
+     * own metrics are served at /metrics.
+     */
+    WebServer start(MetricsStore store, RunState state, RunTelemetry telemetry, PrintWriter err) {
         if (!ui) return null;
-        return serve(listen, store, state, err);
+        return serve(listen, store, state, telemetry, err);
     }
 
-    static WebServer serve(InetSocketAddress listen, MetricsStore store, RunState state, PrintWriter err) {
+    static WebServer serve(InetSocketAddress listen, MetricsStore store, RunState state, RunTelemetry telemetry,
+                           PrintWriter err) {
         try {
             WebServer s = WebServer.start(listen, store, state);
+            s.registerMetrics(telemetry::render);
             err.println("scapstream: web UI at " + s.url());
             err.flush();
             return s;

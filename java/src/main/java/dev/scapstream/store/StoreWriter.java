@@ -20,6 +20,7 @@ public final class StoreWriter implements AutoCloseable {
     private final AtomicLong rows = new AtomicLong();
     private final AtomicLong writeNanos = new AtomicLong();
     private long writes; // writer thread only
+    private boolean closed; // owner thread only
     private final AtomicLong writesDone = new AtomicLong();
     private volatile long lastWriteNanos;
 
@@ -127,6 +128,8 @@ public final class StoreWriter implements AutoCloseable {
     /** Writes what is queued, then stops. Throws the first write failure. */
     @Override
     public void close() {
+        if (closed) return;
+        closed = true;
         try {
             queue.put(END);
             thread.join(TimeUnit.MINUTES.toMillis(5));

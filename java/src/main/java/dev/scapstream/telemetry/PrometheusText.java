@@ -1,7 +1,5 @@
 package dev.scapstream.telemetry;
 
-import java.util.Locale;
-
 /** Writes Prometheus' text exposition format (version 0.0.4): HELP and TYPE once per family. */
 public final class PrometheusText {
     private final StringBuilder out = new StringBuilder(4096);
@@ -37,7 +35,7 @@ public final class PrometheusText {
         if (Double.isNaN(v)) return "NaN";
         if (Double.isInfinite(v)) return v > 0 ? "+Inf" : "-Inf";
         if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
-        return String.format(Locale.ROOT, "%.6g", v);
+        return Double.toString(v); // shortest exact form; Prometheus parses the E notation too
     }
 
     @Override

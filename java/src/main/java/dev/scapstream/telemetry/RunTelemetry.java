@@ -61,17 +61,15 @@ public final class RunTelemetry {
         PrometheusText p = new PrometheusText();
         CaptureSource src = source;
         CapturePipeline pipe = pipeline;
-        if (src != null) {
+        if (src != null && src.isLive()) { // libscap counts only what the kernel delivers
             Map<String, Long> stats = src.stats();
             for (String[] m : SCAP) {
                 Long v = stats.get(m[0]);
                 if (v != null) p.counter(m[1], m[2], v);
             }
             long evts = stats.getOrDefault("n_evts", 0L), drops = stats.getOrDefault("n_drops", 0L);
-            if (src.isLive()) {
-                p.gauge("falcosecurity_scap_n_drops_perc", "Dropped events as a percentage of all events.",
-                        evts + drops == 0 ? 0 : 100.0 * drops / (evts + drops));
-            }
+            p.gauge("falcosecurity_scap_n_drops_perc", "Dropped events as a percentage of all events.",
+                    evts + drops == 0 ? 0 : 100.0 * drops / (evts + drops));
         }
         if (pipe != null) {
             long events = pipe.events(), now = System.nanoTime();

@@ -44,6 +44,16 @@ public final class WebServer implements AutoCloseable {
         return s;
     }
 
+    /** Serves {@code /metrics} in Prometheus' text format, rendered by the supplier on each scrape. */
+    public void registerMetrics(java.util.function.Supplier<String> render) {
+        register("/metrics", ex -> {
+            if (!ex.getRequestURI().getPath().equals("/metrics")) throw new NotFound("no such page");
+            ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            ex.getResponseHeaders().set("Cache-Control", "no-store");
+            Http.send(ex, 200, render.get().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        });
+    }
+
     /** Adds a handler for a path prefix (HttpServer semantics: the longest matching prefix wins). */
     public void register(String pathPrefix, HttpHandler handler) {
         http.createContext(pathPrefix, Http.secured(handler));
