@@ -40,7 +40,7 @@ public final class Main implements Runnable {
             return EXIT_USAGE;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof CaptureException || ex instanceof UserError) {
+            if (ex instanceof CaptureException || ex instanceof UserError || ex instanceof dev.scapstream.store.StoreException) {
                 err.println("scapstream: " + oneLine(ex.getMessage()));
             } else {
                 err.println("scapstream: internal error: " + oneLine(String.valueOf(ex)));

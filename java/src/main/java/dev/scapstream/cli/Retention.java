@@ -21,6 +21,17 @@ record Retention(Duration raw, Duration tenSeconds, Duration hour, Duration day)
         if (keep != null) store.expire(res, newest - keep.getSeconds());
     }
 
+    /** TTLs for a store that expires by itself: raw, 10 s, 1 h, 1 d in seconds; 0 = never. */
+    int[] ttlSeconds() {
+        Duration[] all = {raw, tenSeconds, hour, day};
+        int[] t = new int[4];
+        for (int i = 0; i < 4; i++) {
+            // Cassandra caps a TTL at 20 years
+            t[i] = all[i] == null ? 0 : (int) Math.max(1, Math.min(630_720_000L, all[i].getSeconds()));
+        }
+        return t;
+    }
+
     /** "2d", "36h", "90m", "45s" or "never". */
     static Duration parse(String s) {
         if (s.equals("never")) return null;

@@ -30,9 +30,11 @@ final class UiCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // reading a store that is not there would create an empty one: say so instead
-        if (!Files.isRegularFile(store.db)) throw new Main.UserError("no store at " + store.db + " (replay or live writes one)");
+        if (store.cassandra == null && !Files.isRegularFile(store.dbPath())) {
+            throw new Main.UserError("no store at " + store.dbPath() + " (replay or live writes one)");
+        }
         var err = spec.commandLine().getErr();
-        try (MetricsStore s = store.open(); WebServer server = WebOptions.serve(listen, s, RunState.stored(), new RunTelemetry(), err)) {
+        try (MetricsStore s = store.openForReading(); WebServer server = WebOptions.serve(listen, s, RunState.stored(), new RunTelemetry(), err)) {
             WebOptions.awaitStop(server, err);
         }
         return Main.EXIT_OK;

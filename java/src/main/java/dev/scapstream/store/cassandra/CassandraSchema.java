@@ -1,0 +1,91 @@
+package dev.scapstream.store.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import dev.scapstream.store.StoreException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Applies schema/cassandra/keyspace.cql and tables.cql (shipped in the jar as they are in the
+ * repository) when the keyspace or a table is missing, then checks the schema version: a keyspace
+ * written by a newer scapstream is refused, not written into.
+ */
+final class CassandraSchema {
+    static final int VERSION = 1;
+    private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
+    private static final Pattern KEYSPACE_DDL = Pattern.compile(
+            "CREATE KEYSPACE IF NOT EXISTS\\s+(\\w+)\\s+WITH replication\\s*=\\s*(\\{[^}]*\\})", Pattern.CASE_INSENSITIVE);
+    private static final Pattern TABLE_DDL = Pattern.compile("CREATE TABLE IF NOT EXISTS\\s+(\\w+)", Pattern.CASE_INSENSITIVE);
+
+    private CassandraSchema() {}
+
+    static void apply(CqlSession s, String keyspace, String replication) {
+        boolean keyspaceExists = s.execute(SimpleStatement.newInstance(
+                "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?", keyspace)).one() != null;
+        if (!keyspaceExists) {
+            String ddl = statements("keyspace.cql").get(0);
+            Matcher m = KEYSPACE_DDL.matcher(ddl);
+            if (!m.find()) throw new IllegalStateException("schema/cassandra/keyspace.cql: no CREATE KEYSPACE");
+            ddl = ddl.substring(0, m.start(1)) + keyspace + ddl.substring(m.end(1), m.start(2)) + replication
+                    + ddl.substring(m.end(2));
+            ddl(s, ddl);
+        }
+        Set<String> existing = new HashSet<>();
+        for (Row r : s.execute(SimpleStatement.newInstance(
+                "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?", keyspace))) {
+            existing.add(r.getString(0));
+        }
+        for (String ddl : statements("tables.cql")) {
+            Matcher m = TABLE_DDL.matcher(ddl);
+            if (!m.find()) throw new IllegalStateException("schema/cassandra/tables.cql: not a CREATE TABLE: " + ddl);
+            if (existing.contains(m.group(1))) continue;
+            ddl(s, ddl.substring(0, m.start(1)) + keyspace + "." + ddl.substring(m.start(1)));
+        }
+        if (!s.checkSchemaAgreement()) throw new IllegalStateException("the nodes do not agree on the schema yet");
+        Row v = s.execute(SimpleStatement.newInstance("SELECT version FROM " + keyspace + ".schema_version WHERE id = 1")).one();
+        if (v == null) {
+            s.execute(SimpleStatement.newInstance("INSERT INTO " + keyspace + ".schema_version (id, version) VALUES (1, ?)",
+                    VERSION));
+        } else if (v.getInt(0) != VERSION) {
+            throw new StoreException("keyspace " + keyspace + " has schema version " + v.getInt(0) + ", this scapstream "
+                    + "reads and writes version " + VERSION);
+        }
+    }
+
+    private static void ddl(CqlSession s, String cql) {
+        s.execute(SimpleStatement.newInstance(cql).setTimeout(DDL_TIMEOUT));
+    }
+
+    /** The statements of a schema file: comments dropped, split at semicolons. */
+    static List<String> statements(String file) {
+        String text;
+        try (InputStream in = CassandraSchema.class.getResourceAsStream("/schema/cassandra/" + file)) {
+            if (in == null) throw new IllegalStateException("schema/cassandra/" + file + " is not in the jar");
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read schema/cassandra/" + file, e);
+        }
+        StringBuilder b = new StringBuilder();
+        for (String line : text.split("\n")) {
+            int c = line.indexOf("--");
+            b.append(c >= 0 ? line.substring(0, c) : line).append('\n');
+        }
+        List<String> out = new ArrayList<>();
+        for (String st : b.toString().split(";")) {
+            String t = st.trim();
+            if (!t.isEmpty()) out.add(t);
+        }
+        return out;
+    }
+}
