@@ -8,7 +8,7 @@
 #   node.sh fetch                     the server's jars into ~/.cache/scapstream/cassandra-5.0.9/lib/
 #   node.sh start --dir DIR --address 127.0.0.X [--native-port 9042] [--storage-port 7000]
 #                 [--seeds 127.0.0.1,...] [--cluster NAME] [--heap 512m] [--timeout 180]
-#                 [--jmx-port N] [--bootstrap] [--jvm-opt OPT]...
+#                 [--jmx-port N] [--bootstrap] [--commitlog-sync periodic|batch|group] [--jvm-opt OPT]...
 #                                     writes DIR/conf, starts the node in the background (DIR/pid,
 #                                     DIR/logs) and waits until a CQL query answers; DIR may hold the
 #                                     data of an earlier run (a restart): options not given are read
@@ -21,7 +21,9 @@
 #
 # Defaults suit one fresh test cluster: seeds = the node's own address, auto_bootstrap false (a node
 # joins with no data streamed; --bootstrap to stream), no gossip settle wait, SimpleSnitch
-# (datacenter1/rack1), AllowAllAuthenticator, auto_snapshot off. An AppCDS archive of the server's
+# (datacenter1/rack1), AllowAllAuthenticator, auto_snapshot off, commitlog_sync periodic every 10 s
+# as shipped: a SIGKILL loses the writes of the last 10 s on that node (what a real crash does; use
+# --commitlog-sync batch for a node that keeps every acknowledged write). An AppCDS archive of the server's
 # classes is made under the cache on the first clean stop and used after (faster start).
 # Environment: SCAPSTREAM_CACHE (default ~/.cache/scapstream), SCAPSTREAM_CASSANDRA_JAVA (a JDK 17
 # home, else /usr/lib/jvm/java-17-*), SCAPSTREAM_CASSANDRA_CDS=0 to run without the archive.
@@ -116,11 +118,31 @@ alive() {
 
 read_pid() { [ -f "$1/pid" ] && tr -dc '0-9' < "$1/pid" || true; }
 
+# exited PID: every thread of PID has exited (a zombie, or reaped): its sockets are closed. (Its
+# command line goes empty earlier, while the threads still tear down.)
+exited() {
+  local st
+  [ -d "/proc/$1" ] || return 0
+  for st in /proc/"$1"/task/*/stat; do
+    [ -r "$st" ] || continue
+    case "$(sed 's/^.*) \(.\).*$/\1/' "$st" 2>/dev/null)" in Z|X|'') ;; *) return 1 ;; esac
+  done
+  return 0
+}
+
+# gone DIR PID: this node's process has exited (or PID now names another process)
+gone() {
+  local cmd
+  exited "$2" && return 0
+  cmd=$(tr '\0' '\n' < "/proc/$2/cmdline" 2>/dev/null) || return 0
+  [ -n "$cmd" ] && ! grep -qxF -- "-Dcassandra.config=file://$1/conf/cassandra.yaml" <<< "$cmd"
+}
+
 # wait_gone DIR PID SECONDS: 0 once the process is gone, 1 if still alive after SECONDS
 wait_gone() {
   local end
   end=$(awk -v t="$EPOCHREALTIME" -v s="$3" 'BEGIN { printf "%.3f", t + s }')
-  while alive "$1" "$2"; do
+  while ! gone "$1" "$2"; do
     awk -v t="$EPOCHREALTIME" -v e="$end" 'BEGIN { exit !(t > e) }' && return 1
     sleep 0.2
   done
@@ -172,7 +194,7 @@ cds_settle() {
 save_env() {
   {
     local k
-    for k in address native_port storage_port seeds cluster heap jmx_port bootstrap; do
+    for k in address native_port storage_port seeds cluster heap jmx_port bootstrap commitlog_sync; do
       printf '%s=%q\n' "$k" "${!k}"
     done
   } > "$dir/node.env"
@@ -206,8 +228,11 @@ commitlog_directory: $(yq "$dir/commitlog")
 saved_caches_directory: $(yq "$dir/saved_caches")
 hints_directory: $(yq "$dir/hints")
 cdc_raw_directory: $(yq "$dir/cdc_raw")
-commitlog_sync: periodic
-commitlog_sync_period: 10000ms
+$(case "$commitlog_sync" in
+    periodic) printf 'commitlog_sync: periodic\ncommitlog_sync_period: 10000ms' ;;
+    batch) printf 'commitlog_sync: batch' ;;
+    group) printf 'commitlog_sync: group\ncommitlog_sync_group_window: 15ms' ;;
+  esac)
 
 authenticator: AllowAllAuthenticator
 authorizer: AllowAllAuthorizer
@@ -279,7 +304,7 @@ jpms_opts=(
 )
 
 start() {
-  local dir="" o_address="" o_native="" o_storage="" o_seeds="" o_cluster="" o_heap="" o_jmx="" o_boot=""
+  local dir="" o_address="" o_native="" o_storage="" o_seeds="" o_cluster="" o_heap="" o_jmx="" o_boot="" o_sync=""
   local timeout=180 extra=()
   while [ $# -gt 0 ]; do
     case "$1" in
@@ -293,6 +318,7 @@ start() {
       --timeout) timeout="$2"; shift 2 ;;
       --jmx-port) o_jmx="$2"; shift 2 ;;
       --bootstrap) o_boot=1; shift ;;
+      --commitlog-sync) o_sync="$2"; shift 2 ;;
       --jvm-opt) extra+=("$2"); shift 2 ;;
       *) die "start: unknown option $1" ;;
     esac
@@ -303,11 +329,13 @@ start() {
   dir=$(cd "$dir" && pwd -P)
 
   local address="" native_port=9042 storage_port=7000 seeds="" cluster=scapstream heap=512m jmx_port="" bootstrap=0
+  local commitlog_sync=periodic
   # shellcheck disable=SC1091
   [ -f "$dir/node.env" ] && . "$dir/node.env"
   address=${o_address:-$address}; native_port=${o_native:-$native_port}; storage_port=${o_storage:-$storage_port}
   seeds=${o_seeds:-${seeds:-$address}}; cluster=${o_cluster:-$cluster}; heap=${o_heap:-$heap}
-  jmx_port=${o_jmx:-$jmx_port}; bootstrap=${o_boot:-$bootstrap}
+  jmx_port=${o_jmx:-$jmx_port}; bootstrap=${o_boot:-$bootstrap}; commitlog_sync=${o_sync:-$commitlog_sync}
+  case "$commitlog_sync" in periodic|batch|group) ;; *) die "start: --commitlog-sync periodic|batch|group" ;; esac
   [ -n "$address" ] || die "start: --address 127.0.0.X is needed"
   [[ "$address" =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "start: --address must be an IPv4 address: $address"
   local p
@@ -433,7 +461,7 @@ stop() {
   if wait_gone "$dir" "$pid" "$timeout"; then
     say "stopped pid $pid in $(since "$t0") s ($dir)"
   else
-    kill -KILL "$pid" 2>/dev/null || true
+    if alive "$dir" "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
     wait_gone "$dir" "$pid" 10 || die "pid $pid survived SIGKILL"
     say "pid $pid did not stop in $timeout s: killed ($dir)"
   fi
