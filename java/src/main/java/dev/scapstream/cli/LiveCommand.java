@@ -79,7 +79,7 @@ final class LiveCommand implements Callable<Integer> {
         try {
             MetricsRun.Result r;
             RunTelemetry telemetry = new RunTelemetry();
-            try (MetricsStore s = store.open(telemetry); CaptureSource source = CaptureSource.openLive(options);
+            try (MetricsStore s = store.open(telemetry, err); CaptureSource source = CaptureSource.openLive(options);
                  WebServer ui = web.start(s, new RunState(RunState.Mode.LIVE, true), telemetry, err)) {
                 source.start(); // last: from here the kernel's buffers fill
                 err.println("scapstream: capturing live (" + source.description() + ") into " + store.where()

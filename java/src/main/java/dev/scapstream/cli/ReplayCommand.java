@@ -58,7 +58,7 @@ final class ReplayCommand implements Callable<Integer> {
         RunState state = new RunState(RunState.Mode.REPLAY, true);
         RunTelemetry telemetry = new RunTelemetry();
         try (CaptureSource source = CaptureSource.openFile(file, Filters.join(filter), null, false);
-             MetricsStore s = store.open(telemetry); WebServer ui = web.start(s, state, telemetry, err)) {
+             MetricsStore s = store.open(telemetry, err); WebServer ui = web.start(s, state, telemetry, err)) {
             r = MetricsRun.run(source, s, h, graceMs * 1_000_000L, retention, System.console() != null && !json, err, null, telemetry);
             state.finished();
             if (ui != null) { // the summary, then the UI goes on serving what was replayed

@@ -8,6 +8,7 @@ import dev.scapstream.store.sqlite.SqliteStore;
 import dev.scapstream.telemetry.RunTelemetry;
 import picocli.CommandLine.Option;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -66,10 +67,18 @@ final class StoreOptions {
         return CassandraStore.open(cassandraConfig().withSpool(null, 0));
     }
 
-    /** Opens the store; a Cassandra store's spool is published on the run's /metrics. */
-    MetricsStore open(RunTelemetry telemetry) {
+    /**
+     * Opens the store; a Cassandra store's spool is published on the run's /metrics and its lines
+     * about outages go to err.
+     */
+    MetricsStore open(RunTelemetry telemetry, PrintWriter err) {
         if (cassandra == null) return SqliteStore.open(dbPath());
-        CassandraStore s = CassandraStore.open(cassandraConfig());
+        CassandraStore s = CassandraStore.open(cassandraConfig(), line -> {
+            synchronized (err) {
+                err.println(line);
+                err.flush();
+            }
+        });
         if (telemetry != null) {
             telemetry.register("scapstream_store_spool_seconds", "Closed seconds waiting in the Cassandra spool.", "gauge",
                     s::spooledSeconds);

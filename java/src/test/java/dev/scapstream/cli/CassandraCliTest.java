@@ -28,6 +28,11 @@ class CassandraCliTest {
         return cp;
     }
 
+    @org.junit.jupiter.api.AfterAll
+    static void dropKeyspace() {
+        dev.scapstream.store.cassandra.SharedNode.drop("cli_" + ProcessHandle.current().pid());
+    }
+
     private static Path fixture() {
         return TestData.fixtures().resolve("basic.scap.gz");
     }

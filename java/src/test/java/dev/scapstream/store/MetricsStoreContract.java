@@ -51,11 +51,11 @@ public abstract class MetricsStoreContract {
 
     /** Where a row goes: its key. sub picks the rest of the key (pid, file, port...); tag goes into its strings. */
     protected record At(String host, String cid, long ts, int res, int sub, String tag) {
-        At(String host, String cid, long ts, int res) {
+        public At(String host, String cid, long ts, int res) {
             this(host, cid, ts, res, 0, "");
         }
 
-        At sub(int s) {
+        public At sub(int s) {
             return new At(host, cid, ts, res, s, tag);
         }
     }
@@ -73,7 +73,7 @@ public abstract class MetricsStoreContract {
     /** One row type: how to build one, add it to a batch and query it back. */
     protected record Kind<R>(String name, boolean perContainer, int subs, Make<R> make,
                              BiConsumer<MetricsBatch, R> add, Read<R> read) {
-        R row(At at, long seed) {
+        public R row(At at, long seed) {
             return make.make(at, seed);
         }
 

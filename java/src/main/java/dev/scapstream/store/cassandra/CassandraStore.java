@@ -32,7 +32,6 @@ import dev.scapstream.store.Rows;
 import dev.scapstream.store.StoreException;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +54,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -95,7 +95,7 @@ public final class CassandraStore implements MetricsStore {
     private final AtomicLong clockMicros = new AtomicLong();
     private final AtomicLong writesFailed = new AtomicLong();
     private final AtomicReference<String> lastOutage = new AtomicReference<>();
-    private final PrintStream log;
+    private final Consumer<String> log;
     private volatile boolean closed;
 
     // Written-through caches: a host or bucket row is written once per store (after its batch made it).
@@ -108,7 +108,7 @@ public final class CassandraStore implements MetricsStore {
     private final Map<String, Life> alive = new HashMap<>();
     private final Map<String, Long> hostDay = new HashMap<>();
 
-    private CassandraStore(CassandraConfig config, CqlSession session, PrintStream log) {
+    private CassandraStore(CassandraConfig config, CqlSession session, Consumer<String> log) {
         this.config = config;
         this.session = session;
         this.log = log;
@@ -159,10 +159,14 @@ public final class CassandraStore implements MetricsStore {
 
     /** Connects, applies schema/cassandra/*.cql where missing, prepares every statement. */
     public static CassandraStore open(CassandraConfig config) {
-        return open(config, System.err);
+        return open(config, line -> {
+            System.err.println(line);
+            System.err.flush();
+        });
     }
 
-    public static CassandraStore open(CassandraConfig config, PrintStream log) {
+    /** Opens the store; {@code log} takes its lines about outages and the spool (one line each). */
+    public static CassandraStore open(CassandraConfig config, Consumer<String> log) {
         String where = config.toString();
         CqlSession session = null;
         try {
@@ -236,24 +240,23 @@ public final class CassandraStore implements MetricsStore {
         try {
             writeNow(p);
         } catch (Unavailable e) {
-            toSpool(p, e.getMessage());
+            String m = e.getMessage();
+            toSpool(p, m.startsWith(where + ": ") ? m.substring(where.length() + 2) : m);
         }
     }
 
     private void toSpool(Prepared p, String why) {
         if (why != null && lastOutage.getAndSet(why) == null) {
-            log.println("scapstream: " + where + " unavailable (" + why + "): spooling closed seconds to "
+            log.accept("scapstream: " + where + " unavailable (" + why + "): spooling closed seconds to "
                     + spool.dir() + " until it answers");
-            log.flush();
         }
         synchronized (spool) {
             if (!spool.append(p)) {
                 long d = spool.droppedSeconds();
                 if (d == 1 || d % 60 == 0) { // loud, but not a line a second
-                    log.println("scapstream: SPOOL FULL (" + spool.bytes() + " of " + spool.maxBytes() + " bytes in "
+                    log.accept("scapstream: SPOOL FULL (" + spool.bytes() + " of " + spool.maxBytes() + " bytes in "
                             + spool.dir() + "): dropped " + d + " closed seconds (" + spool.droppedRows()
                             + " rows) while " + where + " is unavailable");
-                    log.flush();
                 }
             }
             spool.notifyAll();
@@ -500,8 +503,7 @@ public final class CassandraStore implements MetricsStore {
             try {
                 p = PreparedCodec.decode(Files.readAllBytes(file));
             } catch (IOException e) {
-                log.println("scapstream: spool file " + file + " cannot be read (" + oneLine(e) + "): set aside as .bad");
-                log.flush();
+                log.accept("scapstream: spool file " + file + " cannot be read (" + oneLine(e) + "): set aside as .bad");
                 removeQuietly(file, true);
                 continue;
             }
@@ -510,9 +512,8 @@ public final class CassandraStore implements MetricsStore {
                 removeQuietly(file, false);
                 backoffMs = 250;
                 if (spool.isEmpty() && lastOutage.getAndSet(null) != null) {
-                    log.println("scapstream: " + where + " answers again: every spooled second is written ("
+                    log.accept("scapstream: " + where + " answers again: every spooled second is written ("
                             + spool.droppedSeconds() + " dropped while the spool was full)");
-                    log.flush();
                 }
             } catch (Unavailable e) {
                 lastOutage.compareAndSet(null, oneLine(e));
@@ -523,9 +524,8 @@ public final class CassandraStore implements MetricsStore {
                 }
                 backoffMs = Math.min(2000, backoffMs * 2);
             } catch (RuntimeException e) {
-                log.println("scapstream: spooled second " + file + " refused by " + where + " (" + oneLine(e)
+                log.accept("scapstream: spooled second " + file + " refused by " + where + " (" + oneLine(e)
                         + "): set aside as .bad");
-                log.flush();
                 removeQuietly(file, true);
             }
         }
@@ -535,7 +535,7 @@ public final class CassandraStore implements MetricsStore {
         try {
             spool.removeOldest(file, setAside);
         } catch (IOException e) {
-            log.println("scapstream: spool " + spool.dir() + ": cannot remove " + file.getFileName() + ": " + oneLine(e));
+            log.accept("scapstream: spool " + spool.dir() + ": cannot remove " + file.getFileName() + ": " + oneLine(e));
         }
     }
 
@@ -766,9 +766,8 @@ public final class CassandraStore implements MetricsStore {
             }
         }
         if (spool != null && !spool.isEmpty()) {
-            log.println("scapstream: " + spool.seconds() + " closed seconds stay spooled in " + spool.dir()
+            log.accept("scapstream: " + spool.seconds() + " closed seconds stay spooled in " + spool.dir()
                     + " (" + where + " unavailable): the next run with this spool writes them");
-            log.flush();
         }
         closeQuietly(session);
     }

@@ -1,0 +1,64 @@
+package dev.scapstream.store.cassandra;
+
+import dev.scapstream.store.MetricsBatch;
+import dev.scapstream.testsupport.SyntheticSeconds;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * `./scapstream bench-cassandra`: can one agent's store keep up in real time? Writes closed seconds
+ * of 1 000 containers x 50 processes (every process row, file, syscall, connection, port, container
+ * row and info, the agent's rollups) to a real node and times each second's write, after warm-up.
+ * Args: HOST:PORT [containers] [processes] [seconds].
+ */
+public final class CassandraBench {
+    private CassandraBench() {}
+
+    public static void main(String[] args) throws Exception {
+        String cp = args.length > 0 ? args[0] : "127.0.0.1:9042";
+        int containers = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        int processes = args.length > 2 ? Integer.parseInt(args[2]) : 50;
+        int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 10;
+        int warmup = 5;
+        String ks = "bench_" + ProcessHandle.current().pid();
+        CassandraConfig config = CassandraConfig.local(CassandraConfig.parseContactPoints(cp), ks);
+        SyntheticSeconds gen = new SyntheticSeconds("bench-host", containers, processes, 1_800_000_000L);
+        System.out.printf("bench-cassandra: %s, %,d containers x %,d processes, %d seconds after %d of warm-up%n",
+                cp, containers, processes, seconds, warmup);
+        List<Double> times = new ArrayList<>();
+        long rows = 0, processRows = 0;
+        double total = 0;
+        try (CassandraStore store = CassandraStore.open(config)) {
+            for (int s = 0; s < warmup + seconds; s++) {
+                MetricsBatch b = gen.second(s);
+                long t0 = System.nanoTime();
+                store.write(b);
+                double took = (System.nanoTime() - t0) / 1e9;
+                if (s >= warmup) {
+                    times.add(took);
+                    rows += b.rowCount();
+                    processRows += b.processes.size();
+                    total += took;
+                }
+            }
+            store.session().execute("DROP KEYSPACE " + ks);
+        }
+        Collections.sort(times);
+        System.out.printf("one second of metrics (%,d rows, %,d of them process rows): median %.3f s, max %.3f s%n",
+                rows / seconds, processRows / seconds, times.get(times.size() / 2), times.get(times.size() - 1));
+        System.out.printf("rate: %,.0f rows/s; keeps up in real time: %s%n", rows / total,
+                times.get(times.size() - 1) < 1.0 ? "yes" : "no");
+        System.out.printf("peak RSS of the agent JVM: %d MB%n", peakRssMb());
+    }
+
+    private static long peakRssMb() throws Exception {
+        for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (l.startsWith("VmHWM:")) return Long.parseLong(l.replaceAll("\\D+", "")) / 1024;
+        }
+        return -1;
+    }
+}
