@@ -15,13 +15,20 @@ public final class SyntheticSeconds {
     private final int containers;
     private final int processes;
     private final long start;
+    private final boolean flows;
     private final Rollups rollups = new Rollups();
 
     public SyntheticSeconds(String host, int containers, int processes, long start) {
+        this(host, containers, processes, start, true);
+    }
+
+    /** flows = false: no file and syscall rows (processes, containers, connections, ports only). */
+    public SyntheticSeconds(String host, int containers, int processes, long start, boolean flows) {
         this.host = host;
         this.containers = containers;
         this.processes = processes;
         this.start = start;
+        this.flows = flows;
     }
 
     public static String containerId(int c) {
@@ -54,6 +61,7 @@ public final class SyntheticSeconds {
                 events += 50 + p;
                 b.processes.add(new Rows.ProcessRow(host, cid, pid, startNs + p, ts, 1, cpu, cpu / 2, cpu / 2,
                         Rows.CpuSource.SWITCH, rss * 3, rss, rss + 8, 0, p, 0, fi, fo, 0, 0, 50 + p, p % 5 == 0 ? 1 : 0));
+                if (!flows) continue;
                 if (fo > 0) b.files.add(new Rows.FileRow(host, cid, pid, "/var/log/w" + p + ".log", ts, 1, 0, fo, 0, 1));
                 if (fi > 0) b.files.add(new Rows.FileRow(host, cid, pid, "/data/in" + p, ts, 1, fi, 0, 1, 0));
                 if (p % 10 == 0) {

@@ -26,7 +26,8 @@ final class CassandraSchema {
     private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern KEYSPACE_DDL = Pattern.compile(
             "CREATE KEYSPACE IF NOT EXISTS\\s+(\\w+)\\s+WITH replication\\s*=\\s*(\\{[^}]*\\})", Pattern.CASE_INSENSITIVE);
-    private static final Pattern TABLE_DDL = Pattern.compile("CREATE TABLE IF NOT EXISTS\\s+(\\w+)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern TABLE_DDL = Pattern.compile("CREATE (TABLE|TYPE) IF NOT EXISTS\\s+(\\w+)",
+            Pattern.CASE_INSENSITIVE);
 
     private CassandraSchema() {}
 
@@ -44,13 +45,18 @@ final class CassandraSchema {
         Set<String> existing = new HashSet<>();
         for (Row r : s.execute(SimpleStatement.newInstance(
                 "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?", keyspace))) {
-            existing.add(r.getString(0));
+            existing.add("TABLE " + r.getString(0));
+        }
+        for (Row r : s.execute(SimpleStatement.newInstance(
+                "SELECT type_name FROM system_schema.types WHERE keyspace_name = ?", keyspace))) {
+            existing.add("TYPE " + r.getString(0));
         }
         for (String ddl : statements("tables.cql")) {
             Matcher m = TABLE_DDL.matcher(ddl);
-            if (!m.find()) throw new IllegalStateException("schema/cassandra/tables.cql: not a CREATE TABLE: " + ddl);
-            if (existing.contains(m.group(1))) continue;
-            ddl(s, ddl.substring(0, m.start(1)) + keyspace + "." + ddl.substring(m.start(1)));
+            if (!m.find()) throw new IllegalStateException("schema/cassandra/tables.cql: not a CREATE TABLE or TYPE: " + ddl);
+            if (existing.contains(m.group(1).toUpperCase(java.util.Locale.ROOT) + " " + m.group(2))) continue;
+            String qualified = ddl.substring(0, m.start(2)) + keyspace + "." + ddl.substring(m.start(2));
+            ddl(s, qualified); // frozen<type> resolves in the table's own keyspace
         }
         if (!s.checkSchemaAgreement()) throw new IllegalStateException("the nodes do not agree on the schema yet");
         Row v = s.execute(SimpleStatement.newInstance("SELECT version FROM " + keyspace + ".schema_version WHERE id = 1")).one();

@@ -116,13 +116,13 @@ public final class CassandraStore implements MetricsStore {
         this.inFlight = new Semaphore(config.maxInFlight());
         String ks = config.keyspace();
         addSeries(new CqlTable<>("container", Rows.ContainerRow.class), b -> b.containers);
-        addSeries(new CqlTable<>("process", Rows.ProcessRow.class), b -> b.processes);
-        addSeries(new CqlTable<>("file", Rows.FileRow.class), b -> b.files);
-        addSeries(new CqlTable<>("connection", Rows.ConnectionRow.class), b -> b.connections);
-        addSeries(new CqlTable<>("port", Rows.PortRow.class), b -> b.ports);
-        addSeries(new CqlTable<>("syscall", Rows.SyscallRow.class), b -> b.syscalls);
-        addSeries(new CqlTable<>("errno", Rows.ErrnoRow.class), b -> b.errnos);
-        addSeries(new CqlTable<>("cpu", Rows.CpuRow.class), b -> b.cpus);
+        addSeries(new CqlTable<>("process", Rows.ProcessRow.class, "pid", "startTs"), b -> b.processes);
+        addSeries(new CqlTable<>("file", Rows.FileRow.class, "pid", "file"), b -> b.files);
+        addSeries(new CqlTable<>("connection", Rows.ConnectionRow.class, "pid", "l4", "tuple"), b -> b.connections);
+        addSeries(new CqlTable<>("port", Rows.PortRow.class, "l4", "port"), b -> b.ports);
+        addSeries(new CqlTable<>("syscall", Rows.SyscallRow.class, "pid", "syscall"), b -> b.syscalls);
+        addSeries(new CqlTable<>("errno", Rows.ErrnoRow.class, "pid", "syscall", "errno"), b -> b.errnos);
+        addSeries(new CqlTable<>("cpu", Rows.CpuRow.class, "cpu"), b -> b.cpus);
         addSeries(new CqlTable<>("agent", Rows.AgentRow.class), b -> b.agent);
         insertProcess = prepare("INSERT INTO " + ks + ".processes (host, container_id, day, pid, start_ts, ppid, exit_ts,"
                 + " comm, exe, args, user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ?");
@@ -205,6 +205,10 @@ public final class CassandraStore implements MetricsStore {
                 .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(2))
                 .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, false)
                 .withInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS, 2048)
+                // v5 wraps frames in checksummed segments: CPU on both sides for nothing on loopback
+                // or a datacenter network TCP already checks (SCAPSTREAM_CASSANDRA_PROTOCOL=V5 to compare)
+                .withString(DefaultDriverOption.PROTOCOL_VERSION,
+                        System.getenv().getOrDefault("SCAPSTREAM_CASSANDRA_PROTOCOL", "V4"))
                 .build();
         CqlSessionBuilder b = CqlSession.builder().withConfigLoader(loader).withLocalDatacenter(c.localDc());
         for (var a : c.contactPoints()) b.addContactPoint(a);
@@ -320,7 +324,7 @@ public final class CassandraStore implements MetricsStore {
     private void writeNow(Prepared p) {
         MetricsBatch b = p.batch();
         long ts = p.timestampMicros();
-        Map<String, List<BoundStatement>> partitions = new LinkedHashMap<>();
+        Map<PartitionKey, List<BoundStatement>> partitions = new LinkedHashMap<>();
         Set<String> newHosts = new HashSet<>();
         Set<String> newBuckets = new LinkedHashSet<>();
         for (Series<?> s : series) addSeries(s, b, ts, partitions, newHosts, newBuckets);
@@ -336,7 +340,7 @@ public final class CassandraStore implements MetricsStore {
             setIfKnown(s, 9, i.args());
             setIfKnown(s, 10, i.user());
             s.setInt(11, infoTtl);
-            add(partitions, "p\0" + i.host() + '\0' + i.containerId() + '\0' + d.day(), s, ts);
+            add(partitions, new PartitionKey("processes", i.host(), i.containerId(), 0, d.day()), s, ts);
             noteBucket(newBuckets, i.host(), i.containerId(), 0, d.day());
             noteHost(newHosts, i.host());
         }
@@ -349,7 +353,7 @@ public final class CassandraStore implements MetricsStore {
             setIfKnown(s, 6, c.image());
             setIfKnown(s, 7, c.runtime());
             s.setInt(8, infoTtl);
-            add(partitions, "c\0" + c.host() + '\0' + day, s, ts);
+            add(partitions, new PartitionKey("containers", c.host(), "", -1, day), s, ts);
             noteBucket(newBuckets, c.host(), "", -1, day);
             noteHost(newHosts, c.host());
         }
@@ -390,7 +394,11 @@ public final class CassandraStore implements MetricsStore {
         return t == 0 ? 0 : (int) Math.min(630_720_000L, t + res * CqlTable.STEPS);
     }
 
-    private <R extends Record> void addSeries(Series<R> s, MetricsBatch b, long ts, Map<String, List<BoundStatement>> partitions,
+    /** A partition of one statement kind: rows of one key go in one batch. */
+    private record PartitionKey(String table, String host, String scope, int res, long bucket) {}
+
+    private <R extends Record> void addSeries(Series<R> s, MetricsBatch b, long ts,
+                                              Map<PartitionKey, List<BoundStatement>> partitions,
                                               Set<String> newHosts, Set<String> newBuckets) {
         CqlTable<R> t = s.table;
         for (R row : s.rows.apply(b)) {
@@ -399,14 +407,21 @@ public final class CassandraStore implements MetricsStore {
             long bucket = CqlTable.bucket(t.ts(row), res);
             BoundStatementBuilder bs = s.insert[res == 1 ? 0 : 1].boundStatementBuilder();
             t.bind(bs, row, config.ttl(res));
-            add(partitions, t.kind + '\0' + host + '\0' + scope + '\0' + res + '\0' + bucket, bs, ts);
-            noteBucket(newBuckets, host, scope, res, bucket);
-            noteHost(newHosts, host);
+            if (add(partitions, new PartitionKey(t.kind, host, scope, res, bucket), bs, ts)) {
+                noteBucket(newBuckets, host, scope, res, bucket);
+                noteHost(newHosts, host);
+            }
         }
     }
 
-    private static void add(Map<String, List<BoundStatement>> partitions, String key, BoundStatementBuilder s, long ts) {
-        partitions.computeIfAbsent(key, k -> new ArrayList<>()).add(s.setQueryTimestamp(ts).setIdempotence(true).build());
+    /** Adds a statement to its partition's list; true when the partition is new in this second. */
+    private static boolean add(Map<PartitionKey, List<BoundStatement>> partitions, PartitionKey key,
+                               BoundStatementBuilder s, long ts) {
+        List<BoundStatement> l = partitions.get(key);
+        boolean created = l == null;
+        if (created) partitions.put(key, l = new ArrayList<>());
+        l.add(s.setQueryTimestamp(ts).setIdempotence(true).build());
+        return created;
     }
 
     private void noteBucket(Set<String> newBuckets, String host, String scope, int res, long bucket) {

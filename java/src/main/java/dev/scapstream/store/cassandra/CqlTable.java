@@ -7,6 +7,8 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,9 +16,14 @@ import java.util.stream.Collectors;
 
 /**
  * A series table pair of schema/cassandra/tables.cql ({@code <kind>_rows} for raw seconds,
- * {@code <kind>_rollups} for 10 s / 1 h / 1 d) whose columns are a record's components in
- * snake_case plus {@code bucket}, bound and read by component, so the mapping cannot drift from
+ * {@code <kind>_rollups} for 10 s / 1 h / 1 d): the record's key components are columns (host,
+ * [container_id,] res, ts and the rest of the natural key), plus {@code bucket}; all other
+ * components are the fields of one frozen UDT cell {@code m} ({@code <kind>_metrics}), in record
+ * order. Bound and read by record component, so the mapping cannot drift from
  * {@link dev.scapstream.store.Rows} (a test compares the live schema with the records).
+ *
+ * <p>The UDT value is encoded here (CQL's format: per field a 4-byte length, -1 for null, then the
+ * bytes) rather than through the driver's UdtValue: a write is one buffer per row.
  */
 final class CqlTable<R extends Record> {
     /** Time steps per partition: bucket = floor(ts / (res * STEPS)) * res * STEPS. */
@@ -25,7 +32,11 @@ final class CqlTable<R extends Record> {
     final String kind;
     final Class<R> type;
     final boolean perContainer;
-    final String columns;
+    /** Key columns, then bucket, then m: the insert's bind order. */
+    private final int[] keyIndexes;
+    private final int[] metricIndexes;
+    final String keyColumns;
+    final List<String> metricFields;
     private final Method[] accessors;
     private final Class<?>[] types;
     private final Constructor<R> constructor;
@@ -34,7 +45,8 @@ final class CqlTable<R extends Record> {
     private final int tsIndex;
     private final int resIndex;
 
-    CqlTable(String kind, Class<R> type) {
+    /** @param clustering the key components after ts (record names), e.g. "pid", "startTs" */
+    CqlTable(String kind, Class<R> type, String... clustering) {
         this.kind = kind;
         this.type = type;
         RecordComponent[] components = type.getRecordComponents();
@@ -47,6 +59,19 @@ final class CqlTable<R extends Record> {
         resIndex = names.indexOf("res");
         perContainer = containerIndex >= 0;
         if (hostIndex < 0 || tsIndex < 0 || resIndex < 0) throw new IllegalStateException(type + ": not a series row");
+        List<Integer> keys = new ArrayList<>(List.of(hostIndex));
+        if (perContainer) keys.add(containerIndex);
+        keys.add(resIndex);
+        keys.add(tsIndex);
+        for (String c : clustering) {
+            int i = names.indexOf(c);
+            if (i < 0) throw new IllegalStateException(type + " has no " + c);
+            keys.add(i);
+        }
+        keyIndexes = keys.stream().mapToInt(Integer::intValue).toArray();
+        List<Integer> metrics = new ArrayList<>();
+        for (int i = 0; i < components.length; i++) if (!keys.contains(i)) metrics.add(i);
+        metricIndexes = metrics.stream().mapToInt(Integer::intValue).toArray();
         for (Class<?> t : types) {
             if (t != String.class && t != long.class && t != int.class && !t.isEnum()) {
                 throw new IllegalStateException(type.getSimpleName() + ": no column mapping for " + t);
@@ -57,7 +82,9 @@ final class CqlTable<R extends Record> {
         } catch (NoSuchMethodException e) {
             throw new IllegalStateException(type + " has no canonical constructor", e);
         }
-        columns = Arrays.stream(components).map(c -> column(c.getName())).collect(Collectors.joining(", "));
+        keyColumns = Arrays.stream(keyIndexes).mapToObj(i -> column(components[i].getName()))
+                .collect(Collectors.joining(", "));
+        metricFields = Arrays.stream(metricIndexes).mapToObj(i -> column(components[i].getName())).toList();
     }
 
     /** The raw table for res 1, the rollup table otherwise. */
@@ -65,18 +92,13 @@ final class CqlTable<R extends Record> {
         return kind + (res == 1 ? "_rows" : "_rollups");
     }
 
-    List<String> tables() {
-        return List.of(kind + "_rows", kind + "_rollups");
-    }
-
     String insertCql(String keyspace, int res) {
-        int n = accessors.length;
-        return "INSERT INTO " + keyspace + "." + table(res) + " (" + columns + ", bucket) VALUES ("
-                + "?, ".repeat(n) + "?) USING TTL ?";
+        return "INSERT INTO " + keyspace + "." + table(res) + " (" + keyColumns + ", bucket, m) VALUES ("
+                + "?, ".repeat(keyIndexes.length) + "?, ?) USING TTL ?";
     }
 
     String selectCql(String keyspace, int res) {
-        return "SELECT " + columns + " FROM " + keyspace + "." + table(res) + " WHERE host = ?"
+        return "SELECT " + keyColumns + ", m FROM " + keyspace + "." + table(res) + " WHERE host = ?"
                 + (perContainer ? " AND container_id = ?" : "") + " AND res = ? AND bucket = ? AND ts >= ? AND ts < ?";
     }
 
@@ -102,49 +124,95 @@ final class CqlTable<R extends Record> {
         return Math.floorDiv(ts, span) * span;
     }
 
-    /** Binds a row's fields in component order, then its bucket and TTL. */
+    /** Binds a row: its key columns, its bucket, its metrics as one UDT value, its TTL. */
     void bind(BoundStatementBuilder b, R row, int ttlSeconds) {
-        int n = accessors.length;
-        for (int i = 0; i < n; i++) {
+        int n = keyIndexes.length;
+        for (int k = 0; k < n; k++) {
+            int i = keyIndexes[k];
             Object v = get(i, row);
-            Class<?> t = types[i];
-            if (v == null) {
-                b.setToNull(i);
-            } else if (t == long.class) {
-                b.setLong(i, (Long) v);
-            } else if (t == int.class) {
-                b.setInt(i, (Integer) v);
-            } else if (t.isEnum()) {
-                b.setString(i, ((Enum<?>) v).name()); // by name: reordering the enum cannot corrupt data
-            } else {
-                b.setString(i, (String) v);
-            }
+            if (v == null) throw new IllegalArgumentException(table(1) + ": key " + column(i) + " is null");
+            b.setBytesUnsafe(k, encode(types[i], v));
         }
-        b.setLong(n, bucket(ts(row), res(row)));
-        b.setInt(n + 1, ttlSeconds);
+        b.setBytesUnsafe(n, Codecs.bigint(bucket(ts(row), res(row))));
+        b.setBytesUnsafe(n + 1, metrics(row));
+        b.setBytesUnsafe(n + 2, Codecs.integer(ttlSeconds));
     }
 
-    /** A row selected with {@link #columns}. */
+    private ByteBuffer metrics(R row) {
+        Object[] values = new Object[metricIndexes.length];
+        byte[][] text = new byte[metricIndexes.length][];
+        int size = 0;
+        for (int f = 0; f < metricIndexes.length; f++) {
+            int i = metricIndexes[f];
+            Object v = get(i, row);
+            values[f] = v;
+            size += 4;
+            if (v == null) continue;
+            Class<?> t = types[i];
+            if (t == long.class) size += 8;
+            else if (t == int.class) size += 4;
+            else size += (text[f] = (t.isEnum() ? ((Enum<?>) v).name() : (String) v).getBytes(StandardCharsets.UTF_8)).length;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(size);
+        for (int f = 0; f < metricIndexes.length; f++) {
+            Object v = values[f];
+            Class<?> t = types[metricIndexes[f]];
+            if (v == null) {
+                buf.putInt(-1);
+            } else if (t == long.class) {
+                buf.putInt(8).putLong((Long) v);
+            } else if (t == int.class) {
+                buf.putInt(4).putInt((Integer) v);
+            } else {
+                buf.putInt(text[f].length).put(text[f]);
+            }
+        }
+        return buf.flip();
+    }
+
+    /** A row selected with {@link #selectCql}. */
     R read(Row r) {
         Object[] args = new Object[types.length];
-        for (int i = 0; i < types.length; i++) {
-            Class<?> t = types[i];
-            if (t == long.class) {
-                args[i] = r.getLong(i);
-            } else if (t == int.class) {
-                args[i] = r.getInt(i);
-            } else if (t.isEnum()) {
-                String s = r.getString(i);
-                args[i] = s == null ? null : enumValue(t, s);
-            } else {
-                args[i] = r.getString(i);
+        int n = keyIndexes.length;
+        for (int k = 0; k < n; k++) {
+            int i = keyIndexes[k];
+            args[i] = decode(types[i], r.getBytesUnsafe(k));
+        }
+        ByteBuffer m = r.getBytesUnsafe(n);
+        for (int f = 0; f < metricIndexes.length; f++) {
+            int i = metricIndexes[f];
+            ByteBuffer field = null;
+            if (m != null && m.remaining() >= 4) { // fields added to the type later read as absent
+                int len = m.getInt();
+                if (len >= 0) {
+                    field = m.slice();
+                    field.limit(len);
+                    m.position(m.position() + len);
+                }
             }
+            args[i] = decode(types[i], field);
         }
         try {
             return constructor.newInstance(args);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot build " + type.getSimpleName(), e);
         }
+    }
+
+    private Object decode(Class<?> t, ByteBuffer b) {
+        if (t == long.class) return b == null ? 0L : b.getLong(b.position());
+        if (t == int.class) return b == null ? 0 : b.getInt(b.position());
+        if (b == null) return null;
+        byte[] bytes = new byte[b.remaining()];
+        b.duplicate().get(bytes);
+        String s = new String(bytes, StandardCharsets.UTF_8);
+        return t.isEnum() ? enumValue(t, s) : s;
+    }
+
+    private static ByteBuffer encode(Class<?> t, Object v) {
+        if (t == long.class) return Codecs.bigint((Long) v);
+        if (t == int.class) return Codecs.integer((Integer) v);
+        return Codecs.text(t.isEnum() ? ((Enum<?>) v).name() : (String) v); // enums by name: reordering is safe
     }
 
     /** The values a select binds before its bucket: host, [container id,] res. */
@@ -154,6 +222,10 @@ final class CqlTable<R extends Record> {
         if (perContainer) v.add(containerId);
         v.add(res);
         return v;
+    }
+
+    private String column(int component) {
+        return column(type.getRecordComponents()[component].getName());
     }
 
     private Object enumValue(Class<?> t, String s) {

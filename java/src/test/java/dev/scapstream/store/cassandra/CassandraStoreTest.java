@@ -62,7 +62,10 @@ class CassandraStoreTest extends MetricsStoreContract {
         }
     }
 
-    /** Each table's columns are its record's fields plus bucket; the keys lead with the read path. */
+    /**
+     * Each table's key columns plus the fields of its frozen metrics UDT are its record's fields, in
+     * record order; the partition key leads with the read path and ends with the time bucket.
+     */
     @Test
     void tablesMatchTheRowRecordsAndArePartitionedByTimeBucket() {
         CqlSession s = ((CassandraStore) store).session();
@@ -77,9 +80,11 @@ class CassandraStoreTest extends MetricsStoreContract {
         kinds.put("cpu", Rows.CpuRow.class);
         kinds.put("agent", Rows.AgentRow.class);
         for (Map.Entry<String, Class<? extends Record>> k : kinds.entrySet()) {
-            Set<String> fields = new TreeSet<>();
+            List<String> fields = new ArrayList<>();
             for (var rc : k.getValue().getRecordComponents()) fields.add(CqlTable.column(rc.getName()));
-            fields.add("bucket");
+            List<String> udt = s.execute(SimpleStatement.newInstance("SELECT field_names FROM system_schema.types"
+                    + " WHERE keyspace_name = ? AND type_name = ?", KEYSPACE, k.getKey() + "_metrics")).one()
+                    .getList(0, String.class);
             for (String table : List.of(k.getKey() + "_rows", k.getKey() + "_rollups")) {
                 Set<String> columns = new TreeSet<>();
                 List<String> partition = new ArrayList<>(List.of("", "", "", ""));
@@ -88,7 +93,13 @@ class CassandraStoreTest extends MetricsStoreContract {
                     columns.add(r.getString(0));
                     if (r.getString(1).equals("partition_key")) partition.set(r.getInt(2), r.getString(0));
                 }
-                assertEquals(fields, columns, table);
+                assertTrue(columns.remove("bucket") && columns.remove("m"), table + ": bucket and m");
+                List<String> keysThenMetrics = new ArrayList<>();
+                for (String f : fields) if (columns.contains(f)) keysThenMetrics.add(f);
+                assertEquals(columns.size(), keysThenMetrics.size(), table + " has columns no field names: " + columns);
+                List<String> rest = new ArrayList<>(fields);
+                rest.removeAll(columns);
+                assertEquals(rest, udt, table + ": the UDT holds the other fields, in record order");
                 String expected = fields.contains("container_id") ? "host,container_id,res,bucket" : "host,res,bucket";
                 assertEquals(expected, String.join(",", partition).replaceAll(",+$", ""), table + " partition key");
                 Row opts = s.execute(SimpleStatement.newInstance("SELECT default_time_to_live, compaction FROM"
@@ -99,6 +110,15 @@ class CassandraStoreTest extends MetricsStoreContract {
                         .endsWith(raw ? "TimeWindowCompactionStrategy" : "LeveledCompactionStrategy"), table);
             }
         }
+        // what cqlsh users read: one field of the metrics cell
+        MetricsBatch b = new MetricsBatch();
+        Rows.ProcessRow p = PROCESS.row(new At(H1, C1, 100, 1), 3);
+        b.processes.add(p);
+        store.write(b);
+        Row r = s.execute(SimpleStatement.newInstance("SELECT m.vm_rss_kb, m.cpu_source FROM " + KEYSPACE
+                + ".process_rows WHERE host = ? AND container_id = ? AND res = 1 AND bucket = 0", H1, C1)).one();
+        assertEquals(p.vmRssKb(), r.getLong(0));
+        assertEquals(p.cpuSource().name(), r.getString(1));
     }
 
     /** Rows expire by the TTL of their resolution; process and container rows by the longest one. */
@@ -125,7 +145,7 @@ class CassandraStoreTest extends MetricsStoreContract {
         assertEquals(1, store.processes(H1, C1, 0, 1000).size());
         assertEquals(1, store.containers(H1, 0, 1000).size());
         Row ttl = ((CassandraStore) store).session().execute(SimpleStatement.newInstance(
-                "SELECT ttl(cpu_ns) FROM " + KEYSPACE + ".container_rollups WHERE host = ? AND container_id = ?"
+                "SELECT ttl(m) FROM " + KEYSPACE + ".container_rollups WHERE host = ? AND container_id = ?"
                         + " AND res = 10 AND bucket = 0", H1, C1)).one();
         assertTrue(ttl.getInt(0) > 3000 && ttl.getInt(0) <= 3600, "10 s rollup TTL " + ttl.getInt(0));
     }
@@ -168,7 +188,7 @@ class CassandraStoreTest extends MetricsStoreContract {
         b.files.add(FILE.row(new At(H1, C1, 100, 1), 2));
         store.write(b);
         List<Long> stamps = new ArrayList<>();
-        for (String t : List.of("container_rows.cpu_ns", "file_rows.bytes_in")) {
+        for (String t : List.of("container_rows.m", "file_rows.m")) {
             String[] tc = t.split("\\.");
             Row r = s.execute(SimpleStatement.newInstance("SELECT writetime(" + tc[1] + ") FROM " + KEYSPACE + "." + tc[0]
                     + " WHERE host = ? AND container_id = ? AND res = 1 AND bucket = 0", H1, C1)).one();
