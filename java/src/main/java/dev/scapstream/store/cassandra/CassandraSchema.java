@@ -58,14 +58,53 @@ final class CassandraSchema {
             String qualified = ddl.substring(0, m.start(2)) + keyspace + "." + ddl.substring(m.start(2));
             ddl(s, qualified); // frozen<type> resolves in the table's own keyspace
         }
-        if (!s.checkSchemaAgreement()) throw new IllegalStateException("the nodes do not agree on the schema yet");
-        Row v = s.execute(SimpleStatement.newInstance("SELECT version FROM " + keyspace + ".schema_version WHERE id = 1")).one();
+        awaitAgreement(s);
+        Row v = retryWhileUnknown(() -> s.execute(SimpleStatement.newInstance(
+                "SELECT version FROM " + keyspace + ".schema_version WHERE id = 1")).one());
         if (v == null) {
             s.execute(SimpleStatement.newInstance("INSERT INTO " + keyspace + ".schema_version (id, version) VALUES (1, ?)",
                     VERSION));
         } else if (v.getInt(0) != VERSION) {
             throw new StoreException("keyspace " + keyspace + " has schema version " + v.getInt(0) + ", this scapstream "
                     + "reads and writes version " + VERSION);
+        }
+    }
+
+    /** Schema changes reach every node through gossip: wait until all report the same version. */
+    static void awaitAgreement(CqlSession s) {
+        long end = System.nanoTime() + DDL_TIMEOUT.toNanos();
+        while (!s.checkSchemaAgreement()) {
+            if (System.nanoTime() > end) throw new IllegalStateException("the nodes do not agree on the schema after "
+                    + DDL_TIMEOUT.toSeconds() + " s");
+            sleep(200);
+        }
+    }
+
+    /**
+     * Runs a statement that names new tables, retrying while a coordinator does not know them yet
+     * (agreement is reported a moment before every node has applied the change).
+     */
+    static <T> T retryWhileUnknown(java.util.function.Supplier<T> work) {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                return work.get();
+            } catch (com.datastax.oss.driver.api.core.servererrors.InvalidQueryException e) {
+                String m = String.valueOf(e.getMessage());
+                boolean unknown = m.contains("does not exist") || m.contains("unconfigured table")
+                        || m.contains("Undefined column") || m.contains("Unknown");
+                if (!unknown || System.nanoTime() > end) throw e;
+                sleep(250);
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the schema");
         }
     }
 

@@ -217,7 +217,8 @@ public final class CassandraStore implements MetricsStore {
     }
 
     private PreparedStatement prepare(String cql) {
-        return session.prepare(SimpleStatement.newInstance(cql).setTimeout(Duration.ofSeconds(30)));
+        return CassandraSchema.retryWhileUnknown(
+                () -> session.prepare(SimpleStatement.newInstance(cql).setTimeout(Duration.ofSeconds(30))));
     }
 
     // ------------------------------------------------------------------ writes

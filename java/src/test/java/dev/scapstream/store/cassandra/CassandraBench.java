@@ -24,7 +24,7 @@ public final class CassandraBench {
         int processes = args.length > 2 ? Integer.parseInt(args[2]) : 50;
         int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 10;
         boolean flows = args.length <= 4 || !args[4].equals("processes");
-        int warmup = 5;
+        int warmup = 20; // a fresh node needs a few dozen seconds of this load before its JIT settles
         String ks = "bench_" + ProcessHandle.current().pid();
         CassandraConfig config = CassandraConfig.local(CassandraConfig.parseContactPoints(cp), ks);
         SyntheticSeconds gen = new SyntheticSeconds("bench-host", containers, processes, 1_800_000_000L, flows);
