@@ -10,6 +10,7 @@
 #include <libsinsp/events/sinsp_events.h>
 #include <libsinsp/user.h>
 
+#include <bpf/libbpf.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1181,6 +1182,23 @@ int32_t ss_live_possible(int mode, char* err, int32_t err_len) {
 			        err_len,
 			        "live capture needs root (or CAP_BPF, CAP_PERFMON, CAP_SYS_RESOURCE, "
 			        "CAP_SYS_PTRACE)");
+			return 0;
+		}
+		// BTF and root are not enough: the probe's programs are BPF tracing programs fed through a
+		// BPF ring buffer, and some kernels (or their sandboxes) refuse to load either. Ask the
+		// kernel the way libpman itself would, instead of failing later inside scap_init.
+		if(libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACING, nullptr) != 1) {
+			put_err(err,
+			        err_len,
+			        "live capture needs BPF tracing programs, and this kernel refuses to load them "
+			        "(BPF_PROG_TYPE_TRACING denied): the modern eBPF probe cannot run here");
+			return 0;
+		}
+		if(libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, nullptr) != 1) {
+			put_err(err,
+			        err_len,
+			        "live capture needs BPF ring buffers (Linux 5.8+), and this kernel refuses them: "
+			        "the modern eBPF probe cannot run here");
 			return 0;
 		}
 		return 1;
