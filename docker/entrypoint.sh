@@ -4,6 +4,8 @@
 #   SCAPSTREAM_DB          SQLite file (default /data/scapstream.db)
 #   SCAPSTREAM_CASSANDRA   HOST:PORT[,...]: store in Cassandra instead of SQLite
 #   SCAPSTREAM_KEYSPACE    Cassandra keyspace
+#   SCAPSTREAM_LOCAL_DC    Cassandra datacenter of this host; SCAPSTREAM_CONSISTENCY its consistency
+#   SCAPSTREAM_SPOOL       where closed seconds wait while Cassandra is unreachable (default /data/spool)
 #   SCAPSTREAM_LISTEN      UI address (default 0.0.0.0:5000 inside the container; publish it on
 #                          the host's 127.0.0.1 with -p 127.0.0.1:5000:5000)
 #   SCAPSTREAM_HOST        host name stored with every row (default: the host's name)
@@ -13,6 +15,9 @@ args="live --ui --listen ${SCAPSTREAM_LISTEN:-0.0.0.0:5000}"
 if [ -n "${SCAPSTREAM_CASSANDRA:-}" ]; then
   args="$args --cassandra $SCAPSTREAM_CASSANDRA"
   [ -n "${SCAPSTREAM_KEYSPACE:-}" ] && args="$args --keyspace $SCAPSTREAM_KEYSPACE"
+  [ -n "${SCAPSTREAM_LOCAL_DC:-}" ] && args="$args --local-dc $SCAPSTREAM_LOCAL_DC"
+  [ -n "${SCAPSTREAM_CONSISTENCY:-}" ] && args="$args --consistency $SCAPSTREAM_CONSISTENCY"
+  args="$args --spool ${SCAPSTREAM_SPOOL:-/data/spool}"
 else
   args="$args --db ${SCAPSTREAM_DB:-/data/scapstream.db}"
 fi

@@ -70,7 +70,7 @@ class DockerEntrypointTest {
         List<String> args = entrypointArgs(Map.of("SCAPSTREAM_CASSANDRA", "10.0.0.5:9042,10.0.0.6:9042",
                 "SCAPSTREAM_KEYSPACE", "prod", "SCAPSTREAM_HOST", "node-7"), "--duration", "5");
         assertEquals(List.of("live", "--ui", "--listen", "0.0.0.0:5000", "--cassandra", "10.0.0.5:9042,10.0.0.6:9042",
-                "--keyspace", "prod", "--host", "node-7", "--duration", "5"), args);
+                "--keyspace", "prod", "--spool", "/data/spool", "--host", "node-7", "--duration", "5"), args);
         assertCliAccepts(args);
     }
 }

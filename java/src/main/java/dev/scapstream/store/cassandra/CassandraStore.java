@@ -819,11 +819,28 @@ public final class CassandraStore implements MetricsStore {
         StringBuilder b = new StringBuilder();
         e.getAllErrors().forEach((node, errors) -> {
             if (b.length() > 0) b.append("; ");
-            b.append(node.getEndPoint()).append(": ");
-            b.append(errors.isEmpty() ? "failed" : oneLine(errors.get(errors.size() - 1)));
+            java.net.SocketAddress a = node.getEndPoint().resolve();
+            b.append(a instanceof java.net.InetSocketAddress i ? i.getHostString() + ":" + i.getPort() : a.toString());
+            b.append(": ");
+            b.append(errors.isEmpty() ? "failed" : cause(errors.get(errors.size() - 1)));
         });
         if (b.length() == 0) b.append(oneLine(e));
         return b.toString();
+    }
+
+    /** The informative part of a connection failure: the socket's own error, else the driver's text. */
+    private static String cause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.NoRouteToHostException) {
+                return oneLine(t).replaceAll("^.*: ", "").toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+        String m = oneLine(e).replaceAll("\\[s\\d+\\|[^\\]]*\\]\\s*", "");
+        if (m.contains("failed to send request") || m.contains("ClosedChannel")) {
+            return "connection refused or closed"; // netty's stackless exception says no more
+        }
+        return m;
     }
 
     static String oneLine(Throwable e) {
