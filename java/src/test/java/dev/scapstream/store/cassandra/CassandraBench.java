@@ -11,9 +11,10 @@ import java.util.List;
 
 /**
  * `./scapstream bench-cassandra`: can one agent's store keep up in real time? Writes closed seconds
- * of 1 000 containers x 50 processes (every process row, file, syscall, connection, port, container
- * row and info, the agent's rollups) to a real node and times each second's write, after warm-up.
- * Args: HOST:PORT [containers] [processes] [seconds].
+ * of 1 000 containers x 50 processes to a real node and times each second's write, after warm-up:
+ * first "processes" (process rows, container rows and infos, a connection and port per container,
+ * CPU and agent rows, the agent's 10 s / 1 h / 1 d rollups), then "full" (the same plus file rows
+ * for 7 of 12 processes and syscall rows). Args: HOST:PORT [containers] [processes] [seconds] [mode...].
  */
 public final class CassandraBench {
     private CassandraBench() {}
@@ -22,39 +23,49 @@ public final class CassandraBench {
         String cp = args.length > 0 ? args[0] : "127.0.0.1:9042";
         int containers = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int processes = args.length > 2 ? Integer.parseInt(args[2]) : 50;
-        int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 10;
-        boolean flows = args.length <= 4 || !args[4].equals("processes");
-        int warmup = 20; // a fresh node needs a few dozen seconds of this load before its JIT settles
+        int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+        List<String> modes = args.length > 4 ? List.of(args).subList(4, args.length) : List.of("processes", "full");
         String ks = "bench_" + ProcessHandle.current().pid();
         CassandraConfig config = CassandraConfig.local(CassandraConfig.parseContactPoints(cp), ks);
-        SyntheticSeconds gen = new SyntheticSeconds("bench-host", containers, processes, 1_800_000_000L, flows);
-        System.out.printf("bench-cassandra: %s, %,d containers x %,d processes%s, %d seconds after %d of warm-up%n",
-                cp, containers, processes, flows ? " with files and syscalls" : "", seconds, warmup);
-        List<Double> times = new ArrayList<>();
-        long rows = 0, processRows = 0;
-        double total = 0;
         try (CassandraStore store = CassandraStore.open(config)) {
-            for (int s = 0; s < warmup + seconds; s++) {
-                MetricsBatch b = gen.second(s);
-                long t0 = System.nanoTime();
-                store.write(b);
-                double took = (System.nanoTime() - t0) / 1e9;
-                if (s >= warmup) {
-                    times.add(took);
-                    rows += b.rowCount();
-                    processRows += b.processes.size();
-                    total += took;
+            // a fresh node's JIT needs a minute of this load before its rate settles
+            int warmup = 40;
+            long start = 1_800_000_000L;
+            for (String mode : modes) {
+                boolean flows = mode.equals("full");
+                SyntheticSeconds gen = new SyntheticSeconds("bench-" + mode, containers, processes, start, flows);
+                System.out.printf("bench-cassandra %s: %s, %,d containers x %,d processes%s, %d seconds after %d of"
+                        + " warm-up%n", mode, cp, containers, processes, flows ? " with files and syscalls" : "", seconds,
+                        warmup);
+                List<Double> times = new ArrayList<>();
+                long rows = 0, processRows = 0;
+                double total = 0;
+                for (int s = 0; s < warmup + seconds; s++) {
+                    MetricsBatch b = gen.second(s);
+                    long t0 = System.nanoTime();
+                    store.write(b);
+                    double took = (System.nanoTime() - t0) / 1e9;
+                    if (s >= warmup) {
+                        times.add(took);
+                        rows += b.rowCount();
+                        processRows += b.processes.size();
+                        total += took;
+                    }
                 }
+                Collections.sort(times);
+                System.out.printf("  one second of metrics (%,d rows, %,d of them process rows): median %.3f s, max %.3f s"
+                                + " (every 10th second carries the rollups too)%n",
+                        rows / seconds, processRows / seconds, times.get(times.size() / 2), times.get(times.size() - 1));
+                // the writer's queue (64 seconds) takes the rollup bursts, so keeping up means
+                // writing N seconds in less than N seconds
+                System.out.printf("  sustained: %d seconds written in %.2f s = %.2f s per second, %,.0f rows/s; keeps up"
+                                + " in real time: %s%n", seconds, total, total / seconds, rows / total,
+                        total < seconds ? "yes" : "no");
+                warmup = 10;
+                start += 100_000;
             }
             store.session().execute("DROP KEYSPACE " + ks);
         }
-        Collections.sort(times);
-        System.out.printf("one second of metrics (%,d rows, %,d of them process rows): median %.3f s, max %.3f s%n",
-                rows / seconds, processRows / seconds, times.get(times.size() / 2), times.get(times.size() - 1));
-        // every 10th second also carries the 10 s, 1 h and 1 d rollups: the writer's queue (64
-        // seconds) takes that burst, so keeping up means writing N seconds in less than N seconds
-        System.out.printf("sustained: %d seconds written in %.2f s = %.2f s per second, %,.0f rows/s; keeps up in"
-                + " real time: %s%n", seconds, total, total / seconds, rows / total, total < seconds ? "yes" : "no");
         System.out.printf("peak RSS of the agent JVM: %d MB%n", peakRssMb());
     }
 
