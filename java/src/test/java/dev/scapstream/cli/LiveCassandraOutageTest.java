@@ -8,6 +8,7 @@ import dev.scapstream.store.Rows;
 import dev.scapstream.store.cassandra.CassandraConfig;
 import dev.scapstream.store.cassandra.CassandraStore;
 import dev.scapstream.testsupport.CassandraNode;
+import dev.scapstream.testsupport.WatchedWriter;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,21 +48,9 @@ class LiveCassandraOutageTest {
         }
         CassandraNode node = CassandraNode.start(tmp.resolve("node"), ADDRESS, 9042, 7000, ADDRESS, "live-outage");
         Path out = tmp.resolve("outage-written.bin");
-        CountDownLatch capturing = new CountDownLatch(1);
-        StringWriter errText = new StringWriter();
-        Writer err = new Writer() {
-            @Override
-            public synchronized void write(char[] buf, int off, int len) {
-                errText.write(buf, off, len);
-                if (errText.toString().contains("capturing")) capturing.countDown();
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
+        WatchedWriter err = new WatchedWriter("capturing");
+        CountDownLatch capturing = err.seen;
+        WatchedWriter errText = err;
         long[] outage = new long[2];
         Thread workload = new Thread(() -> {
             try {

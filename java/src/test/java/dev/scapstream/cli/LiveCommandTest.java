@@ -31,21 +31,9 @@ class LiveCommandTest {
         Path db = tmp.resolve("live.db");
         Path out = tmp.resolve("live-written.bin");
         // the workload starts once the command says it is capturing (loading the probe takes seconds)
-        java.util.concurrent.CountDownLatch capturing = new java.util.concurrent.CountDownLatch(1);
-        java.io.StringWriter errText = new java.io.StringWriter();
-        java.io.Writer err = new java.io.Writer() {
-            @Override
-            public void write(char[] buf, int off, int len) {
-                errText.write(buf, off, len);
-                if (errText.toString().contains("capturing")) capturing.countDown();
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
+        dev.scapstream.testsupport.WatchedWriter err = new dev.scapstream.testsupport.WatchedWriter("capturing");
+        java.util.concurrent.CountDownLatch capturing = err.seen;
+        dev.scapstream.testsupport.WatchedWriter errText = err;
         Thread workload = new Thread(() -> {
             try {
                 if (!capturing.await(60, java.util.concurrent.TimeUnit.SECONDS)) return;

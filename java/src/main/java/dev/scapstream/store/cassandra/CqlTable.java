@@ -2,9 +2,9 @@ package dev.scapstream.store.cassandra;
 
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.Row;
+import dev.scapstream.store.RecordColumns;
 
 import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.nio.ByteBuffer;
@@ -229,29 +229,17 @@ final class CqlTable<R extends Record> {
     }
 
     private Object enumValue(Class<?> t, String s) {
-        for (Object c : t.getEnumConstants()) {
-            if (((Enum<?>) c).name().equals(s)) return c;
-        }
-        throw new IllegalStateException(table(1) + ": unknown " + t.getSimpleName() + " '" + s + "'");
+        Object v = RecordColumns.enumByName(t, s);
+        if (v == null) throw new IllegalStateException(table(1) + ": unknown " + t.getSimpleName() + " '" + s + "'");
+        return v;
     }
 
     private Object get(int i, Object row) {
-        try {
-            return accessors[i].invoke(row);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        } catch (InvocationTargetException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        return RecordColumns.get(accessors[i], row);
     }
 
     /** cpuUserNs -> cpu_user_ns */
     static String column(String component) {
-        StringBuilder b = new StringBuilder();
-        for (char c : component.toCharArray()) {
-            if (Character.isUpperCase(c)) b.append('_').append(Character.toLowerCase(c));
-            else b.append(c);
-        }
-        return b.toString();
+        return RecordColumns.column(component);
     }
 }

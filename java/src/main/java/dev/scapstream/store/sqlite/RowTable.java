@@ -1,7 +1,8 @@
 package dev.scapstream.store.sqlite;
 
+import dev.scapstream.store.RecordColumns;
+
 import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.sql.PreparedStatement;
@@ -128,29 +129,17 @@ final class RowTable<R extends Record> {
     }
 
     private Object enumValue(Class<?> t, String s) throws SQLException {
-        for (Object c : t.getEnumConstants()) {
-            if (((Enum<?>) c).name().equals(s)) return c;
-        }
-        throw new SQLException(name + ": unknown " + t.getSimpleName() + " '" + s + "'");
+        Object v = RecordColumns.enumByName(t, s);
+        if (v == null) throw new SQLException(name + ": unknown " + t.getSimpleName() + " '" + s + "'");
+        return v;
     }
 
     private static Object get(Method accessor, Object row) {
-        try {
-            return accessor.invoke(row);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        } catch (InvocationTargetException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        return RecordColumns.get(accessor, row);
     }
 
     /** cpuUserNs -> cpu_user_ns */
     static String column(String component) {
-        StringBuilder b = new StringBuilder();
-        for (char c : component.toCharArray()) {
-            if (Character.isUpperCase(c)) b.append('_').append(Character.toLowerCase(c));
-            else b.append(c);
-        }
-        return b.toString();
+        return RecordColumns.column(component);
     }
 }
