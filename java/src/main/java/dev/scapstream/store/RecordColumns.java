@@ -35,4 +35,21 @@ public final class RecordColumns {
         }
         return null;
     }
+
+    /**
+     * The record's canonical constructor, after checking that every component has a column type
+     * (text, bigint, int, or an enum stored by name).
+     */
+    public static <R extends Record> java.lang.reflect.Constructor<R> canonicalConstructor(Class<R> type, Class<?>[] types) {
+        for (Class<?> t : types) {
+            if (t != String.class && t != long.class && t != int.class && !t.isEnum()) {
+                throw new IllegalStateException(type.getSimpleName() + ": no column mapping for " + t);
+            }
+        }
+        try {
+            return type.getDeclaredConstructor(types);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(type + " has no canonical constructor", e);
+        }
+    }
 }

@@ -72,16 +72,7 @@ final class CqlTable<R extends Record> {
         List<Integer> metrics = new ArrayList<>();
         for (int i = 0; i < components.length; i++) if (!keys.contains(i)) metrics.add(i);
         metricIndexes = metrics.stream().mapToInt(Integer::intValue).toArray();
-        for (Class<?> t : types) {
-            if (t != String.class && t != long.class && t != int.class && !t.isEnum()) {
-                throw new IllegalStateException(type.getSimpleName() + ": no column mapping for " + t);
-            }
-        }
-        try {
-            constructor = type.getDeclaredConstructor(types);
-        } catch (NoSuchMethodException e) {
-            throw new IllegalStateException(type + " has no canonical constructor", e);
-        }
+        constructor = RecordColumns.canonicalConstructor(type, types);
         keyColumns = Arrays.stream(keyIndexes).mapToObj(i -> column(components[i].getName()))
                 .collect(Collectors.joining(", "));
         metricFields = Arrays.stream(metricIndexes).mapToObj(i -> column(components[i].getName())).toList();

@@ -46,16 +46,7 @@ final class RowTable<R extends Record> {
         RecordComponent[] components = type.getRecordComponents();
         accessors = Arrays.stream(components).map(RecordComponent::getAccessor).toArray(Method[]::new);
         types = Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
-        for (Class<?> t : types) {
-            if (t != String.class && t != long.class && t != int.class && !t.isEnum()) {
-                throw new IllegalStateException(type.getSimpleName() + ": no column mapping for " + t);
-            }
-        }
-        try {
-            constructor = type.getDeclaredConstructor(types);
-        } catch (NoSuchMethodException e) {
-            throw new IllegalStateException(type + " has no canonical constructor", e);
-        }
+        constructor = RecordColumns.canonicalConstructor(type, types);
         selectColumns = Arrays.stream(components).map(c -> column(c.getName())).collect(Collectors.joining(", "));
         String marks = String.join(", ", Collections.nCopies(components.length, "?"));
         String verb = conflictClause == null ? "INSERT OR REPLACE" : "INSERT";
