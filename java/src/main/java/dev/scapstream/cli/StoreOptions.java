@@ -94,12 +94,16 @@ final class StoreOptions {
     }
 
     Path dbPath() {
-        if (db != null && cassandra != null) throw new Main.UserError("--db and --cassandra: give one store, not both");
+        requireOneStore();
         return db != null ? db : DEFAULT_DB;
     }
 
+    private void requireOneStore() {
+        if (db != null && cassandra != null) throw new Main.UserError("--db and --cassandra: give one store, not both");
+    }
+
     CassandraConfig cassandraConfig() {
-        dbPath();
+        requireOneStore();
         CassandraConfig c;
         try {
             c = CassandraConfig.local(CassandraConfig.parseContactPoints(cassandra), keyspace)

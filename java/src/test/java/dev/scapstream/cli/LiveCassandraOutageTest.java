@@ -2,14 +2,11 @@ package dev.scapstream.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.scapstream.capture.CaptureSource;
-import dev.scapstream.capture.LiveOptions;
 import dev.scapstream.store.Rows;
 import dev.scapstream.store.cassandra.CassandraConfig;
 import dev.scapstream.store.cassandra.CassandraStore;
 import dev.scapstream.testsupport.CassandraNode;
 import dev.scapstream.testsupport.WatchedWriter;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,11 +38,7 @@ class LiveCassandraOutageTest {
 
     @Test
     void sixtySecondsWithoutCassandraLoseNoRow() throws Exception {
-        String why = CaptureSource.liveUnavailableReason(LiveOptions.Engine.MODERN_BPF);
-        if (why != null) {
-            System.out.println("SKIP live: " + why);
-            Assumptions.abort(why);
-        }
+        dev.scapstream.testsupport.LiveProbe.requireModernBpf();
         CassandraNode node = CassandraNode.start(tmp.resolve("node"), ADDRESS, 9042, 7000, ADDRESS, "live-outage");
         Path out = tmp.resolve("outage-written.bin");
         WatchedWriter err = new WatchedWriter("capturing");

@@ -1,10 +1,7 @@
 package dev.scapstream.cli;
 
-import dev.scapstream.capture.CaptureSource;
-import dev.scapstream.capture.LiveOptions;
 import dev.scapstream.store.Rows;
 import dev.scapstream.store.sqlite.SqliteStore;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,11 +20,7 @@ class LiveCommandTest {
 
     @Test
     void liveWritesEverySecondIncludingAKnownFileWrite() throws Exception {
-        String why = CaptureSource.liveUnavailableReason(LiveOptions.Engine.MODERN_BPF);
-        if (why != null) {
-            System.out.println("SKIP live: " + why);
-            Assumptions.abort(why);
-        }
+        dev.scapstream.testsupport.LiveProbe.requireModernBpf();
         Path db = tmp.resolve("live.db");
         Path out = tmp.resolve("live-written.bin");
         // the workload starts once the command says it is capturing (loading the probe takes seconds)

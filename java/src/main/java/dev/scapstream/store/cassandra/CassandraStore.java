@@ -22,10 +22,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
-import com.datastax.oss.driver.api.core.servererrors.OverloadedException;
 import com.datastax.oss.driver.api.core.servererrors.QueryExecutionException;
-import com.datastax.oss.driver.api.core.servererrors.ReadFailureException;
-import com.datastax.oss.driver.api.core.servererrors.WriteFailureException;
 import dev.scapstream.store.MetricsBatch;
 import dev.scapstream.store.MetricsStore;
 import dev.scapstream.store.Rows;
@@ -100,7 +97,7 @@ public final class CassandraStore implements MetricsStore {
 
     // Written-through caches: a host or bucket row is written once per store (after its batch made it).
     private final Set<String> knownHosts = ConcurrentHashMap.newKeySet();
-    private final Set<String> knownBuckets = ConcurrentHashMap.newKeySet();
+    private final Set<BucketKey> knownBuckets = ConcurrentHashMap.newKeySet();
 
     // The agent's view of live processes, for the day buckets of process rows. Owned by write()'s caller.
     private record Life(Rows.ProcessInfo info, long firstDay) {}
@@ -324,11 +321,8 @@ public final class CassandraStore implements MetricsStore {
     /** Writes one prepared second and waits until all of it is acknowledged. */
     private void writeNow(Prepared p) {
         MetricsBatch b = p.batch();
-        long ts = p.timestampMicros();
-        Map<PartitionKey, List<BoundStatement>> partitions = new LinkedHashMap<>();
-        Set<String> newHosts = new HashSet<>();
-        Set<String> newBuckets = new LinkedHashSet<>();
-        for (Series<?> s : series) addSeries(s, b, ts, partitions, newHosts, newBuckets);
+        SecondWrites w = new SecondWrites(p.timestampMicros());
+        for (Series<?> s : series) addSeries(s, b, w);
         int infoTtl = config.infoTtl();
         for (Prepared.ProcessDay d : p.processDays()) {
             Rows.ProcessInfo i = d.info();
@@ -341,9 +335,7 @@ public final class CassandraStore implements MetricsStore {
             setIfKnown(s, 9, i.args());
             setIfKnown(s, 10, i.user());
             s.setInt(11, infoTtl);
-            add(partitions, new PartitionKey("processes", i.host(), i.containerId(), 0, d.day()), s, ts);
-            noteBucket(newBuckets, i.host(), i.containerId(), 0, d.day());
-            noteHost(newHosts, i.host());
+            w.add("processes", new BucketKey(i.host(), i.containerId(), 0, d.day()), s);
         }
         for (Rows.ContainerInfo c : b.containerInfos) {
             long day = day(c.lastSeen());
@@ -354,12 +346,11 @@ public final class CassandraStore implements MetricsStore {
             setIfKnown(s, 6, c.image());
             setIfKnown(s, 7, c.runtime());
             s.setInt(8, infoTtl);
-            add(partitions, new PartitionKey("containers", c.host(), "", -1, day), s, ts);
-            noteBucket(newBuckets, c.host(), "", -1, day);
-            noteHost(newHosts, c.host());
+            w.add("containers", new BucketKey(c.host(), "", -1, day), s);
         }
+        long ts = p.timestampMicros();
         Sender sender = new Sender();
-        for (List<BoundStatement> part : partitions.values()) {
+        for (List<BoundStatement> part : w.partitions.values()) {
             for (int i = 0; i < part.size(); i += BATCH_ROWS) {
                 List<BoundStatement> chunk = part.subList(i, Math.min(part.size(), i + BATCH_ROWS));
                 if (chunk.size() == 1) {
@@ -374,20 +365,18 @@ public final class CassandraStore implements MetricsStore {
         // index rows last: a reader that finds a bucket finds its rows
         sender.await();
         Sender index = new Sender();
-        for (String k : newBuckets) {
-            String[] f = k.split("\0", -1);
-            int res = Integer.parseInt(f[2]);
-            int ttl = res > 0 ? bucketTtl(res) : infoTtl;
-            index.send(insertBucket.boundStatementBuilder().setString(0, f[0]).setString(1, f[1]).setInt(2, res)
-                    .setLong(3, Long.parseLong(f[3])).setInt(4, ttl).setQueryTimestamp(ts).setIdempotence(true).build());
+        for (BucketKey k : w.newBuckets) {
+            int ttl = k.res > 0 ? bucketTtl(k.res) : infoTtl;
+            index.send(insertBucket.boundStatementBuilder().setString(0, k.host).setString(1, k.scope).setInt(2, k.res)
+                    .setLong(3, k.bucket).setInt(4, ttl).setQueryTimestamp(ts).setIdempotence(true).build());
         }
-        for (String h : newHosts) {
+        for (String h : w.newHosts) {
             index.send(insertHost.boundStatementBuilder().setInt(0, HOST_SHARD).setString(1, h).setQueryTimestamp(ts)
                     .setIdempotence(true).build());
         }
         index.await();
-        knownBuckets.addAll(newBuckets);
-        knownHosts.addAll(newHosts);
+        knownBuckets.addAll(w.newBuckets);
+        knownHosts.addAll(w.newHosts);
     }
 
     private int bucketTtl(int res) {
@@ -395,44 +384,48 @@ public final class CassandraStore implements MetricsStore {
         return t == 0 ? 0 : (int) Math.min(630_720_000L, t + res * CqlTable.STEPS);
     }
 
-    /** A partition of one statement kind: rows of one key go in one batch. */
-    private record PartitionKey(String table, String host, String scope, int res, long bucket) {}
+    /**
+     * A row of the bucket index: series buckets (res 1, 10, 3600, 86400), process days (res 0),
+     * container days (res -1, scope ""). It is also the partition key of the rows it points to.
+     */
+    private record BucketKey(String host, String scope, int res, long bucket) {}
 
-    private <R extends Record> void addSeries(Series<R> s, MetricsBatch b, long ts,
-                                              Map<PartitionKey, List<BoundStatement>> partitions,
-                                              Set<String> newHosts, Set<String> newBuckets) {
-        CqlTable<R> t = s.table;
-        for (R row : s.rows.apply(b)) {
-            int res = t.res(row);
-            String host = t.host(row), scope = t.scope(row);
-            long bucket = CqlTable.bucket(t.ts(row), res);
-            BoundStatementBuilder bs = s.insert[res == 1 ? 0 : 1].boundStatementBuilder();
-            t.bind(bs, row, config.ttl(res));
-            if (add(partitions, new PartitionKey(t.kind, host, scope, res, bucket), bs, ts)) {
-                noteBucket(newBuckets, host, scope, res, bucket);
-                noteHost(newHosts, host);
+    /** A partition: rows of one table and bucket go in one batch. */
+    private record PartitionKey(String table, BucketKey bucket) {}
+
+    /** The statements of one second, grouped by partition, and the index rows it adds. */
+    private final class SecondWrites {
+        final long timestampMicros;
+        final Map<PartitionKey, List<BoundStatement>> partitions = new LinkedHashMap<>();
+        final Set<BucketKey> newBuckets = new LinkedHashSet<>();
+        final Set<String> newHosts = new HashSet<>();
+
+        SecondWrites(long timestampMicros) {
+            this.timestampMicros = timestampMicros;
+        }
+
+        void add(String table, BucketKey bucket, BoundStatementBuilder s) {
+            PartitionKey key = new PartitionKey(table, bucket);
+            List<BoundStatement> l = partitions.get(key);
+            if (l == null) { // a partition new in this second: its bucket and host may be new too
+                partitions.put(key, l = new ArrayList<>());
+                if (bucket.host == null) throw new StoreException(where + ": a row without a host");
+                if (!knownBuckets.contains(bucket)) newBuckets.add(bucket);
+                if (!knownHosts.contains(bucket.host)) newHosts.add(bucket.host);
             }
+            l.add(s.setQueryTimestamp(timestampMicros).setIdempotence(true).build());
         }
     }
 
-    /** Adds a statement to its partition's list; true when the partition is new in this second. */
-    private static boolean add(Map<PartitionKey, List<BoundStatement>> partitions, PartitionKey key,
-                               BoundStatementBuilder s, long ts) {
-        List<BoundStatement> l = partitions.get(key);
-        boolean created = l == null;
-        if (created) partitions.put(key, l = new ArrayList<>());
-        l.add(s.setQueryTimestamp(ts).setIdempotence(true).build());
-        return created;
-    }
-
-    private void noteBucket(Set<String> newBuckets, String host, String scope, int res, long bucket) {
-        String k = host + '\0' + scope + '\0' + res + '\0' + bucket;
-        if (!knownBuckets.contains(k)) newBuckets.add(k);
-    }
-
-    private void noteHost(Set<String> newHosts, String host) {
-        if (host == null) throw new StoreException(where + ": a row without a host");
-        if (!knownHosts.contains(host)) newHosts.add(host);
+    private <R extends Record> void addSeries(Series<R> s, MetricsBatch b, SecondWrites w) {
+        CqlTable<R> t = s.table;
+        for (R row : s.rows.apply(b)) {
+            int res = t.res(row);
+            long bucket = CqlTable.bucket(t.ts(row), res);
+            BoundStatementBuilder bs = s.insert[res == 1 ? 0 : 1].boundStatementBuilder();
+            t.bind(bs, row, bucket, config.ttl(res));
+            w.add(t.kind, new BucketKey(t.host(row), t.scope(row), res, bucket), bs);
+        }
     }
 
     private static void setIfKnown(BoundStatementBuilder s, int i, String v) {
@@ -493,11 +486,10 @@ public final class CassandraStore implements MetricsStore {
     /** Failures that pass: no node, timeouts, overload, lost connections. Not: bad statements, auth. */
     static boolean transient_(Throwable e) {
         return e instanceof AllNodesFailedException || e instanceof DriverTimeoutException
-                || e instanceof QueryExecutionException // timeouts, unavailable, read/write failures
-                || e instanceof OverloadedException || e instanceof ClosedConnectionException
-                || e instanceof HeartbeatException || e instanceof BusyConnectionException
-                || e instanceof ConnectionInitException || e instanceof TimeoutException
-                || e instanceof ReadFailureException || e instanceof WriteFailureException;
+                || e instanceof QueryExecutionException // timeouts, unavailable, overload, read/write failures
+                || e instanceof ClosedConnectionException || e instanceof HeartbeatException
+                || e instanceof BusyConnectionException || e instanceof ConnectionInitException
+                || e instanceof TimeoutException;
     }
 
     private void drainLoop() {
@@ -596,42 +588,49 @@ public final class CassandraStore implements MetricsStore {
 
     // ------------------------------------------------------------------ reads
 
+    /** A container's rows of several agent runs and days, merged: seen range widened, newest names kept. */
+    private static final class SeenContainer {
+        long first = Long.MAX_VALUE, last = Long.MIN_VALUE;
+        final String[] names = {"", "", ""}; // name, image, runtime
+        final long[] written = {-1, -1, -1};  // their writetime
+
+        void add(Row r) {
+            first = Math.min(first, r.getLong(1));
+            last = Math.max(last, r.getLong(2));
+            for (int i = 0; i < 3; i++) {
+                String v = r.getString(3 + 2 * i);
+                long wt = r.isNull(4 + 2 * i) ? -1 : r.getLong(4 + 2 * i);
+                if (v != null && wt > written[i]) {
+                    names[i] = v;
+                    written[i] = wt;
+                }
+            }
+        }
+    }
+
     @Override
     public List<Rows.ContainerInfo> containers(String host, long fromTs, long toTs) {
         checkOpen();
         long from = clamp(fromTs), to = clamp(toTs);
         List<Rows.ContainerInfo> out = new ArrayList<>();
         for (String h : host == null ? hosts() : List.of(host)) {
-            Map<String, Object[]> merged = new TreeMap<>();
+            Map<String, SeenContainer> merged = new TreeMap<>();
             for (long day : buckets(h, "", -1, day(from), to)) {
                 for (Row r : session.execute(selectContainers.bind(h, day))) {
-                    Object[] m = merged.computeIfAbsent(r.getString(0),
-                            id -> new Object[] {Long.MAX_VALUE, Long.MIN_VALUE, null, -1L, null, -1L, null, -1L});
-                    m[0] = Math.min((Long) m[0], r.getLong(1));
-                    m[1] = Math.max((Long) m[1], r.getLong(2));
-                    for (int i = 0; i < 3; i++) { // the newest non-empty name/image/runtime
-                        String v = r.getString(3 + 2 * i);
-                        long wt = r.isNull(4 + 2 * i) ? -1 : r.getLong(4 + 2 * i);
-                        if (v != null && wt > (Long) m[3 + 2 * i]) {
-                            m[2 + 2 * i] = v;
-                            m[3 + 2 * i] = wt;
-                        }
-                    }
+                    merged.computeIfAbsent(r.getString(0), id -> new SeenContainer()).add(r);
                 }
             }
-            for (Map.Entry<String, Object[]> e : merged.entrySet()) {
-                Object[] m = e.getValue();
-                long first = (Long) m[0], last = (Long) m[1];
-                if (first < toTs && last >= fromTs) {
-                    out.add(new Rows.ContainerInfo(h, e.getKey(), orEmpty(m[2]), orEmpty(m[4]), orEmpty(m[6]), first, last));
+            merged.forEach((id, c) -> {
+                if (c.first < toTs && c.last >= fromTs) {
+                    out.add(new Rows.ContainerInfo(h, id, c.names[0], c.names[1], c.names[2], c.first, c.last));
                 }
-            }
+            });
         }
         return out;
     }
 
-    private static String orEmpty(Object s) {
-        return s == null ? "" : (String) s;
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
     }
 
     @Override

@@ -115,8 +115,8 @@ final class CqlTable<R extends Record> {
         return Math.floorDiv(ts, span) * span;
     }
 
-    /** Binds a row: its key columns, its bucket, its metrics as one UDT value, its TTL. */
-    void bind(BoundStatementBuilder b, R row, int ttlSeconds) {
+    /** Binds a row: its key columns, its bucket (see {@link #bucket}), its metrics as one UDT value, its TTL. */
+    void bind(BoundStatementBuilder b, R row, long bucket, int ttlSeconds) {
         int n = keyIndexes.length;
         for (int k = 0; k < n; k++) {
             int i = keyIndexes[k];
@@ -124,7 +124,7 @@ final class CqlTable<R extends Record> {
             if (v == null) throw new IllegalArgumentException(table(1) + ": key " + column(i) + " is null");
             b.setBytesUnsafe(k, encode(types[i], v));
         }
-        b.setBytesUnsafe(n, Codecs.bigint(bucket(ts(row), res(row))));
+        b.setBytesUnsafe(n, Codecs.bigint(bucket));
         b.setBytesUnsafe(n + 1, metrics(row));
         b.setBytesUnsafe(n + 2, Codecs.integer(ttlSeconds));
     }

@@ -102,7 +102,7 @@ class CassandraOutageTest {
 
     @Test
     void aFullSpoolDropsNewSecondsLoudlyAndCountsThem() throws Exception {
-        // no node at all on this address: every write fails at once
+        // the node is stopped right after the store opens: every write then fails at once
         CassandraNode node = CassandraNode.start(tmp.resolve("node"), ADDRESS, 9042, 7000, ADDRESS, "outage");
         ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
         PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
