@@ -792,10 +792,6 @@ public final class CassandraStore implements MetricsStore {
         return "CassandraStore[" + where + "]";
     }
 
-    public String where() {
-        return where;
-    }
-
     CqlSession session() {
         return session;
     }

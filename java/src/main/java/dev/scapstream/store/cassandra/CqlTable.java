@@ -36,7 +36,6 @@ final class CqlTable<R extends Record> {
     private final int[] keyIndexes;
     private final int[] metricIndexes;
     final String keyColumns;
-    final List<String> metricFields;
     private final Method[] accessors;
     private final Class<?>[] types;
     private final Constructor<R> constructor;
@@ -75,7 +74,6 @@ final class CqlTable<R extends Record> {
         constructor = RecordColumns.canonicalConstructor(type, types);
         keyColumns = Arrays.stream(keyIndexes).mapToObj(i -> column(components[i].getName()))
                 .collect(Collectors.joining(", "));
-        metricFields = Arrays.stream(metricIndexes).mapToObj(i -> column(components[i].getName())).toList();
     }
 
     /** The raw table for res 1, the rollup table otherwise. */

@@ -1,6 +1,7 @@
 package dev.scapstream.store.cassandra;
 
 import dev.scapstream.store.MetricsBatch;
+import dev.scapstream.store.RecordColumns;
 import dev.scapstream.store.Rows;
 
 import java.io.ByteArrayOutputStream;
@@ -8,9 +9,11 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import java.util.zip.CRC32;
@@ -105,15 +108,26 @@ final class PreparedCodec {
         return n;
     }
 
+    /** A row type's accessors, component types and constructor, looked up once per type. */
+    private record Shape(Method[] accessors, Class<?>[] types, Constructor<?> constructor) {}
+
+    private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
+        @Override
+        @SuppressWarnings("unchecked")
+        protected Shape computeValue(Class<?> type) {
+            RecordComponent[] cs = type.getRecordComponents();
+            Method[] accessors = Arrays.stream(cs).map(RecordComponent::getAccessor).toArray(Method[]::new);
+            Class<?>[] types = Arrays.stream(cs).map(RecordComponent::getType).toArray(Class<?>[]::new);
+            return new Shape(accessors, types,
+                    RecordColumns.canonicalConstructor((Class<? extends Record>) type, types));
+        }
+    };
+
     private static void writeRecord(DataOutputStream out, Record r) throws IOException {
-        for (RecordComponent c : r.getClass().getRecordComponents()) {
-            Object v;
-            try {
-                v = c.getAccessor().invoke(r);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
-            Class<?> t = c.getType();
+        Shape s = SHAPES.get(r.getClass());
+        for (int i = 0; i < s.types.length; i++) {
+            Object v = RecordColumns.get(s.accessors[i], r);
+            Class<?> t = s.types[i];
             if (t == long.class) out.writeLong((Long) v);
             else if (t == int.class) out.writeInt((Integer) v);
             else if (t.isEnum()) writeString(out, v == null ? null : ((Enum<?>) v).name());
@@ -122,20 +136,17 @@ final class PreparedCodec {
     }
 
     private static <R extends Record> R readRecord(DataInputStream in, Class<R> type) throws IOException {
-        RecordComponent[] cs = type.getRecordComponents();
-        Object[] args = new Object[cs.length];
-        Class<?>[] types = new Class<?>[cs.length];
-        for (int i = 0; i < cs.length; i++) {
-            Class<?> t = cs[i].getType();
-            types[i] = t;
+        Shape s = SHAPES.get(type);
+        Object[] args = new Object[s.types.length];
+        for (int i = 0; i < args.length; i++) {
+            Class<?> t = s.types[i];
             if (t == long.class) args[i] = in.readLong();
             else if (t == int.class) args[i] = in.readInt();
             else if (t.isEnum()) args[i] = enumValue(t, readString(in));
             else args[i] = readString(in);
         }
         try {
-            Constructor<R> ctor = type.getDeclaredConstructor(types);
-            return ctor.newInstance(args);
+            return type.cast(s.constructor.newInstance(args));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
@@ -143,10 +154,9 @@ final class PreparedCodec {
 
     private static Object enumValue(Class<?> t, String name) throws IOException {
         if (name == null) return null;
-        for (Object c : t.getEnumConstants()) {
-            if (((Enum<?>) c).name().equals(name)) return c;
-        }
-        throw new IOException("unknown " + t.getSimpleName() + " '" + name + "'");
+        Object v = RecordColumns.enumByName(t, name);
+        if (v == null) throw new IOException("unknown " + t.getSimpleName() + " '" + name + "'");
+        return v;
     }
 
     private static void writeString(DataOutputStream out, String s) throws IOException {
