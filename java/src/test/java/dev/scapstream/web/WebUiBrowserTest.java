@@ -79,8 +79,19 @@ class WebUiBrowserTest {
         return out;
     }
 
+    /**
+     * A totals card's text. While a capture runs the page re-renders every second, so the element
+     * found may be replaced before its text is read: then it is looked up again.
+     */
     static String card(String key) {
-        return b.driver.findElement(By.cssSelector("#totals [data-key='" + key + "'] .v")).getText();
+        By card = By.cssSelector("#totals [data-key='" + key + "'] .v");
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return b.driver.findElement(card).getText();
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 5) throw e;
+            }
+        }
     }
 
     static String page(String file, String query) {
