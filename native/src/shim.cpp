@@ -10,7 +10,11 @@
 #include <libsinsp/events/sinsp_events.h>
 #include <libsinsp/user.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -833,6 +837,43 @@ std::string file_problem(const char* path) {
 
 extern "C" {
 
+namespace {
+// libpman and libscap say why a live open failed only through libsinsp's logger; scap_init's own
+// message is just "Initialization issues". Keep the last warnings and errors logged while opening
+// so the one-line error can name the cause. SCAPSTREAM_NATIVE_LOG=1 also prints every message.
+thread_local std::string g_open_log;
+bool g_log_stderr = false;
+
+void on_log(std::string&& msg, sinsp_logger::severity sev) {
+	if(g_log_stderr) {
+		std::fprintf(stderr, "libsinsp: %s\n", msg.c_str());
+	}
+	if(sev <= sinsp_logger::SEV_WARNING) {
+		while(!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) {
+			msg.pop_back();
+		}
+		if(g_open_log.size() < 2048) {
+			if(!g_open_log.empty()) {
+				g_open_log += "; ";
+			}
+			g_open_log += msg;
+		}
+	}
+}
+
+void install_logger() {
+	static bool done = false;
+	if(done) {
+		return;
+	}
+	done = true;
+	const char* v = std::getenv("SCAPSTREAM_NATIVE_LOG");
+	g_log_stderr = v != nullptr && *v != '\0' && *v != '0';
+	libsinsp_logger()->add_callback_log(on_log);
+	libsinsp_logger()->set_severity(g_log_stderr ? sinsp_logger::SEV_DEBUG : sinsp_logger::SEV_WARNING);
+}
+}  // namespace
+
 ss_capture* ss_open(int mode,
                     const char* source,
                     const char* filter,
@@ -842,6 +883,8 @@ ss_capture* ss_open(int mode,
                     char* err,
                     int32_t err_len) {
 	std::unique_ptr<ss_capture> c;
+	install_logger();
+	g_open_log.clear();
 	try {
 		c = std::make_unique<ss_capture>();
 		c->mode = mode;
@@ -903,7 +946,11 @@ ss_capture* ss_open(int mode,
 		});
 		return c.release();
 	} catch(const std::exception& ex) {
-		put_err(err, err_len, ex.what());
+		std::string msg = ex.what();
+		if(!g_open_log.empty() && msg.find(g_open_log) == std::string::npos) {
+			msg += " (" + g_open_log + ")";
+		}
+		put_err(err, err_len, msg);
 	} catch(...) {
 		put_err(err, err_len, "unknown error while opening the capture");
 	}
@@ -1168,6 +1215,30 @@ void ss_close(ss_capture* c) {
 
 const char* ss_libs_version(void) { return SS_LIBS_VERSION; }
 
+namespace {
+// Loads "r0 = 0; exit" as a tp_btf program on sched_switch, as libpman loads the probe's programs.
+bool tracing_program_loads(std::string* why) {
+	int btf_id = libbpf_find_vmlinux_btf_id("sched_switch", BPF_TRACE_RAW_TP);
+	if(btf_id < 0) {
+		*why = "no BTF type for the sched_switch tracepoint: " + std::string(std::strerror(-btf_id));
+		return false;
+	}
+	const struct bpf_insn insns[] = {
+	        {BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0},
+	        {BPF_JMP | BPF_EXIT, 0, 0, 0, 0},
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_RAW_TP,
+	            .attach_btf_id = static_cast<__u32>(btf_id));
+	int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "ss_probe", "GPL", insns, 2, &opts);
+	if(fd < 0) {
+		*why = "BPF_PROG_LOAD of a tp_btf program: " + std::string(std::strerror(errno));
+		return false;
+	}
+	close(fd);
+	return true;
+}
+}  // namespace
+
 int32_t ss_live_possible(int mode, char* err, int32_t err_len) {
 	if(mode == SS_MODE_MODERN_BPF) {
 		if(access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
@@ -1184,14 +1255,17 @@ int32_t ss_live_possible(int mode, char* err, int32_t err_len) {
 			        "CAP_SYS_PTRACE)");
 			return 0;
 		}
-		// BTF and root are not enough: the probe's programs are BPF tracing programs fed through a
-		// BPF ring buffer, and some kernels (or their sandboxes) refuse to load either. Ask the
-		// kernel the way libpman itself would, instead of failing later inside scap_init.
-		if(libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACING, nullptr) != 1) {
+		// BTF and root are not enough: the probe's programs are BPF tracing programs (tp_btf) fed
+		// through a BPF ring buffer, and some kernels (or their sandboxes) refuse to load either.
+		// Load the smallest such program, attached like the probe's own to sched_switch, instead of
+		// failing later inside scap_init. (libbpf's generic BPF_PROG_TYPE_TRACING probe is no
+		// oracle: it loads without an attach target and fails on kernels that run the probe fine.)
+		std::string why;
+		if(!tracing_program_loads(&why)) {
 			put_err(err,
 			        err_len,
-			        "live capture needs BPF tracing programs, and this kernel refuses to load them "
-			        "(BPF_PROG_TYPE_TRACING denied): the modern eBPF probe cannot run here");
+			        "live capture needs BPF tracing programs, and this kernel refuses to load them (" +
+			                why + "): the modern eBPF probe cannot run here");
 			return 0;
 		}
 		if(libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, nullptr) != 1) {
