@@ -45,11 +45,11 @@ static int read_through_shim(const char* path, uint32_t flags) {
 	return rc == SS_ERROR ? 1 : 0;
 }
 
-// Live for SECONDS with the live command's open settings (procinfo, no enter records), either with
+// Live for SECONDS (per-CPU buffer BUFFER_MB, default 8) with the live command's open settings (procinfo, no enter records), either with
 // a plain sinsp::next() loop (raw) or through the shim's batches (shim); prints events and drops.
-static int live(int seconds, bool raw) {
+static int live(int seconds, bool raw, uint64_t buffer_bytes) {
 	char err[1024] = {0};
-	ss_capture* c = ss_open(SS_MODE_MODERN_BPF, nullptr, "", 0, nullptr, 1 | 4, err, sizeof(err));
+	ss_capture* c = ss_open(SS_MODE_MODERN_BPF, nullptr, "", buffer_bytes, nullptr, 1 | 4, err, sizeof(err));
 	if(c == nullptr) {
 		std::fprintf(stderr, "scapstream-rawbench: %s\n", err);
 		return 1;
@@ -87,8 +87,9 @@ static int live(int seconds, bool raw) {
 }
 
 int main(int argc, char** argv) {
-	if(argc == 3 && (std::strcmp(argv[1], "--live-raw") == 0 || std::strcmp(argv[1], "--live-shim") == 0)) {
-		return live(std::atoi(argv[2]), std::strcmp(argv[1], "--live-raw") == 0);
+	if((argc == 3 || argc == 4) && (std::strcmp(argv[1], "--live-raw") == 0 || std::strcmp(argv[1], "--live-shim") == 0)) {
+		uint64_t buffer_bytes = argc == 4 ? static_cast<uint64_t>(std::atoll(argv[3])) << 20 : 0;  // MiB per CPU
+		return live(std::atoi(argv[2]), std::strcmp(argv[1], "--live-raw") == 0, buffer_bytes);
 	}
 	if(argc == 3 && std::strcmp(argv[1], "--shim") == 0) {
 		return read_through_shim(argv[2], 0);
@@ -97,7 +98,7 @@ int main(int argc, char** argv) {
 		return read_through_shim(argv[2], 4);  // no records for syscall enters (replay, live)
 	}
 	if(argc != 2) {
-		std::fprintf(stderr, "usage: scapstream-rawbench [--shim|--shim-exits] FILE.scap | --live-raw|--live-shim SECONDS\n");
+		std::fprintf(stderr, "usage: scapstream-rawbench [--shim|--shim-exits] FILE.scap | --live-raw|--live-shim SECONDS [BUFFER_MB]\n");
 		return 2;
 	}
 	uint64_t events = 0, ns = 0;
