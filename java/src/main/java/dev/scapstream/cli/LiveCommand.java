@@ -1,5 +1,6 @@
 package dev.scapstream.cli;
 
+import dev.scapstream.aggregate.WarmUp;
 import dev.scapstream.capture.CapturePipeline;
 import dev.scapstream.capture.CaptureSource;
 import dev.scapstream.capture.LiveOptions;
@@ -54,6 +55,9 @@ final class LiveCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    private static final long WARM_UP_EVENTS = 10_000_000; // about 1 s, while the probe loads for 3-5 s
+    private static final long WARM_UP_WAIT_MS = 10_000;
+
     @Override
     public Integer call() throws Exception {
         if (duration != null && !(duration > 0)) throw new Main.UserError("--duration must be > 0");
@@ -76,11 +80,16 @@ final class LiveCommand implements Callable<Integer> {
             }
         }, "scapstream-live-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        // compile the event path while the probe loads (see WarmUp)
+        Thread warmUp = new Thread(() -> WarmUp.run(WARM_UP_EVENTS), "scapstream-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
         try {
             MetricsRun.Result r;
             RunTelemetry telemetry = new RunTelemetry();
             try (MetricsStore s = store.open(telemetry, err); CaptureSource source = CaptureSource.openLive(options);
                  WebServer ui = web.start(s, new RunState(RunState.Mode.LIVE, true), telemetry, err)) {
+                warmUp.join(WARM_UP_WAIT_MS);
                 source.start(); // last: from here the kernel's buffers fill
                 err.println("scapstream: capturing live (" + source.description() + ") into " + store.where()
                         + (duration == null ? " until Ctrl-C" : " for " + duration + " s"));
