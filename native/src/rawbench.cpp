@@ -21,6 +21,7 @@ static int read_through_shim(const char* path, uint32_t flags) {
 	uint64_t digest = 1469598103934665603ull;  // FNV-1a over every batch: SS_DIGEST=1 prints it
 	const bool digest_wanted = std::getenv("SS_DIGEST") != nullptr;
 	int rc = SS_OK;
+	auto start = std::chrono::steady_clock::now();  // after the open, like the raw loop's clock
 	while(rc == SS_OK || rc == SS_TIMEOUT) {
 		int32_t used = 0, n = 0;
 		rc = ss_next_batch(c, buf.data(), static_cast<int32_t>(buf.size()), &used, &n, 100, err, sizeof(err));
@@ -32,7 +33,8 @@ static int read_through_shim(const char* path, uint32_t flags) {
 	if(rc == SS_ERROR) {
 		std::printf("read-error after %lld events: %s\n", events, err);
 	} else {
-		std::printf("ok %lld events\n", events);
+		double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+		std::printf("ok %lld events seconds %.3f rate %.0f\n", events, secs, secs > 0 ? events / secs : 0.0);
 	}
 	if(digest_wanted) {
 		std::printf("digest %016llx\n", static_cast<unsigned long long>(digest));
