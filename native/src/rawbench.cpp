@@ -48,8 +48,9 @@ static int read_through_shim(const char* path, uint32_t flags) {
 	return rc == SS_ERROR ? 1 : 0;
 }
 
-// Live for SECONDS (per-CPU buffer BUFFER_MB, default 8) with the live command's open settings (procinfo, no enter records), either with
-// a plain sinsp::next() loop (raw) or through the shim's batches (shim); prints events and drops.
+// Live for SECONDS (per-CPU buffer BUFFER_MB, default 8) with the live command's open settings
+// (procinfo, no enter records), either with a plain sinsp::next() loop (raw) or through the shim's
+// batches (shim); prints events and drops.
 static int live(int seconds, bool raw, uint64_t buffer_bytes) {
 	char err[1024] = {0};
 	ss_capture* c = ss_open(SS_MODE_MODERN_BPF, nullptr, "", buffer_bytes, nullptr, 1 | 4, err, sizeof(err));

@@ -863,16 +863,16 @@ void on_log(std::string&& msg, sinsp_logger::severity sev) {
 	}
 }
 
+// Once per process, whichever thread opens first (a function-local static is initialised once).
 void install_logger() {
-	static bool done = false;
-	if(done) {
-		return;
-	}
-	done = true;
-	const char* v = std::getenv("SCAPSTREAM_NATIVE_LOG");
-	g_log_stderr = v != nullptr && *v != '\0' && *v != '0';
-	libsinsp_logger()->add_callback_log(on_log);
-	libsinsp_logger()->set_severity(g_log_stderr ? sinsp_logger::SEV_DEBUG : sinsp_logger::SEV_WARNING);
+	static const bool installed = [] {
+		const char* v = std::getenv("SCAPSTREAM_NATIVE_LOG");
+		g_log_stderr = v != nullptr && *v != '\0' && *v != '0';
+		libsinsp_logger()->add_callback_log(on_log);
+		libsinsp_logger()->set_severity(g_log_stderr ? sinsp_logger::SEV_DEBUG : sinsp_logger::SEV_WARNING);
+		return true;
+	}();
+	(void)installed;
 }
 }  // namespace
 
@@ -1284,7 +1284,7 @@ int32_t ss_live_possible(int mode, char* err, int32_t err_len) {
 			        "lacks " + missing);
 			return 0;
 		}
-		// BTF and root are not enough: the probe's programs are BPF tracing programs (tp_btf) fed
+		// BTF and the capabilities are not enough: the probe's programs are BPF tracing programs (tp_btf) fed
 		// through a BPF ring buffer, and some kernels (or their sandboxes) refuse to load either.
 		// Load the smallest such program, attached like the probe's own to sched_switch, instead of
 		// failing later inside scap_init. (libbpf's generic BPF_PROG_TYPE_TRACING probe is no
