@@ -165,11 +165,15 @@ public final class CaptureSource implements AutoCloseable {
 
     /** libscap counters: events, drops (total, per reason, per CPU when live) and the shim's own. */
     public Map<String, Long> stats() {
-        Map<String, Long> out = new LinkedHashMap<>();
-        if (handle == null) return out;
         byte[] buf = new byte[64 * 1024];
-        if (NativeShim.ss_stats(handle, buf, buf.length) < 0) return out;
-        for (String line : NativeShim.text(buf).split("\n")) {
+        if (handle == null || NativeShim.ss_stats(handle, buf, buf.length) < 0) return new LinkedHashMap<>();
+        return parseCounters(NativeShim.text(buf));
+    }
+
+    /** The shim's "name value" lines (ss_stats, and what scapstream-rawbench prints) as a map, in order. */
+    public static Map<String, Long> parseCounters(String text) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
             int sp = line.lastIndexOf(' ');
             if (sp <= 0) continue;
             try {

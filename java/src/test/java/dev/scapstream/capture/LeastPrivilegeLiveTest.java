@@ -1,7 +1,7 @@
 package dev.scapstream.capture;
 
 import dev.scapstream.testsupport.LiveProbe;
-import dev.scapstream.testsupport.TestData;
+import dev.scapstream.testsupport.RawBench;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -33,8 +33,7 @@ class LeastPrivilegeLiveTest {
             System.out.println("SKIP least privilege: no " + SETPRIV + " (util-linux)");
             Assumptions.abort("no " + SETPRIV);
         }
-        Path rawbench = TestData.repo().resolve("target/native/scapstream-rawbench");
-        assertTrue(Files.isExecutable(rawbench), rawbench.toString());
+        Path rawbench = RawBench.path();
 
         Result refused = asNobody(List.of(), rawbench.toString(), "--live-check");
         assertEquals(1, refused.code(), refused.out());
@@ -45,8 +44,7 @@ class LeastPrivilegeLiveTest {
         assertEquals(0, check.code(), check.out());
         Result live = asNobody(caps, rawbench.toString(), "--live-raw", "2");
         assertEquals(0, live.code(), live.out());
-        long events = live.out().lines().filter(l -> l.startsWith("n_evts ")).mapToLong(l -> Long.parseLong(l.substring(7)))
-                .findFirst().orElse(-1);
+        long events = RawBench.counters(live.out()).get("n_evts");
         assertTrue(events > 100, "events captured by nobody with CAP_BPF + CAP_PERFMON: " + live.out());
     }
 
