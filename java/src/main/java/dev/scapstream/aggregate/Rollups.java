@@ -1,103 +1,164 @@
 package dev.scapstream.aggregate;
 
+import dev.scapstream.capture.LongMap;
 import dev.scapstream.store.MetricsBatch;
 import dev.scapstream.store.Rows;
 import dev.scapstream.store.Rows.CpuSource;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * 10 s, 1 h and 1 d rollups computed by the agent from its closed seconds, so a store never
  * aggregates on read. Counters are summed; gauges keep the average over the seconds seen and the
  * maximum. A 10 s bucket is written once complete; 1 h and 1 d buckets are written with their
- * running totals every minute (overwriting, rows are keyed) and once complete. Runs on the
- * aggregator thread, once per closed second: nothing here is on the per-event path.
+ * running totals every minute (overwriting, rows are keyed) and once complete.
+ *
+ * <p>A row is also written as soon as it can no longer change: the rollups of a process's keys
+ * (its process, file, connection, syscall and errno rows) are written in the second the process
+ * exits, so that churn reaches the store while capture goes on instead of in one burst at a
+ * bucket's end (or, for a replay, after the last event). They stay in memory until their bucket
+ * completes: should the key get more data (a pid reused within the bucket), the row is written
+ * again with the whole sum.
+ *
+ * <p>Runs on the aggregator thread, once per closed second: nothing here is on the per-event path.
+ * A raw row's key is looked up once for all three resolutions.
  */
 public final class Rollups {
     static final int[] RES = {10, 3600, 86400};
 
+    /** A rollup key: the kind of row and the fields of its natural key (ts and res aside). */
+    private record Key(char kind, String a, String b, String c, long x, long y) {}
+
+    /** One key: its accumulators per resolution, and its process. */
+    private static final class Entry {
+        final Key key;
+        final int fields;
+        final long pid; // -1: not the row of one process
+        final Acc[] accs = new Acc[RES.length];
+        int live; // accs not null
+        boolean indexed; // listed in byPid
+
+        Entry(Key key, int fields, long pid) {
+            this.key = key;
+            this.fields = fields;
+            this.pid = pid;
+        }
+    }
+
     /**
-     * One rollup bucket of one key: running sums (counters, and gauges for their average), maxima,
-     * and the number of seconds (used for the averages of container and process gauges).
+     * One rollup bucket of one key: its first raw row in the bucket (key fields), running sums
+     * (counters, and gauges for their average), maxima, seconds.
      */
     private static final class Acc {
-        final Object first;   // the first raw row: key fields
+        final Entry entry;
+        final Object first;
+        final long bucket;
         final long[] sum;
         final long[] max;
         long seconds;
+        long known; // bit i: sum[i] has a known value (see add)
         CpuSource source;
         boolean dirty;
 
-        Acc(Object first, int fields) {
+        Acc(Entry entry, Object first, long bucket, int fields) {
+            this.entry = entry;
             this.first = first;
+            this.bucket = bucket;
             sum = new long[fields];
             max = new long[fields];
         }
     }
 
-    // per resolution: bucket start -> key -> acc
-    private final List<Map<Long, Map<String, Acc>>> buckets = List.of(new HashMap<>(), new HashMap<>(), new HashMap<>());
+    private final Map<Key, Entry> entries = new HashMap<>();
+    // per resolution: bucket start -> its accumulators, in the order their keys first appeared
+    private final List<TreeMap<Long, List<Acc>>> buckets = List.of(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+    // process keys by pid, for writing them when the process exits
+    private final LongMap<List<Entry>> byPid = new LongMap<>(256);
+    private final Acc[] current = new Acc[RES.length];
+    private boolean pruneByPid;
 
     /** Adds the raw rows of a closed second and appends the rollup rows due now to the batch. */
     public void add(MetricsBatch raw, long sec) {
-        for (int r = 0; r < RES.length; r++) {
-            int res = RES[r];
-            long bucket = Math.floorDiv(sec, res) * res;
-            Map<String, Acc> accs = buckets.get(r).computeIfAbsent(bucket, b -> new LinkedHashMap<>());
-            for (Rows.ContainerRow x : raw.containers) {
-                Acc a = acc(accs, "c|" + x.containerId(), x, 9);
-                add(a, 0, x.cpuNs()); gauge(a, 1, x.memRssKb()); add(a, 2, x.fileInBytes()); add(a, 3, x.fileOutBytes());
-                add(a, 4, x.fileOps()); add(a, 5, x.netInBytes()); add(a, 6, x.netOutBytes());
-                a.max[1] = Math.max(a.max[1], x.memRssMaxKb());
-                add(a, 7, x.syscalls());
-                add(a, 8, x.syscallErrors());
-                gaugeExtra(a, x.memVmKb(), x.memSwapKb(), x.processes());
-                a.source = merge(a.source, x.cpuSource());
+        add(raw, sec, List.of());
+    }
+
+    /**
+     * Adds the raw rows of a closed second, then appends the rollup rows due now to the batch:
+     * complete buckets, running totals on a minute's edge, and every key of the processes that
+     * exited in this second ({@code exited}: their pids).
+     */
+    public void add(MetricsBatch raw, long sec, List<Long> exited) {
+        for (Rows.ContainerRow x : raw.containers) {
+            Acc[] a = accs(new Key('c', x.containerId(), null, null, 0, 0), x, 12, -1, sec);
+            for (Acc c : a) {
+                add(c, 0, x.cpuNs()); gauge(c, 1, x.memRssKb()); add(c, 2, x.fileInBytes()); add(c, 3, x.fileOutBytes());
+                add(c, 4, x.fileOps()); add(c, 5, x.netInBytes()); add(c, 6, x.netOutBytes());
+                c.max[1] = Math.max(c.max[1], x.memRssMaxKb());
+                add(c, 7, x.syscalls());
+                add(c, 8, x.syscallErrors());
+                c.sum[9] += x.memVmKb();
+                c.sum[10] += x.memSwapKb();
+                c.sum[11] += x.processes();
+                c.seconds++;
+                c.source = merge(c.source, x.cpuSource());
             }
-            for (Rows.ProcessRow x : raw.processes) {
-                Acc a = acc(accs, "p|" + x.pid() + "|" + x.startTs(), x, 14);
-                add(a, 0, x.cpuNs()); add(a, 1, x.cpuUserNs()); add(a, 2, x.cpuSysNs());
-                gauge(a, 3, x.vmSizeKb()); gauge(a, 4, x.vmRssKb()); gauge(a, 5, x.vmSwapKb());
-                a.max[4] = Math.max(a.max[4], x.vmRssMaxKb());
-                add(a, 6, x.minorFaults()); add(a, 7, x.majorFaults());
-                add(a, 8, x.fileInBytes()); add(a, 9, x.fileOutBytes()); add(a, 10, x.netInBytes()); add(a, 11, x.netOutBytes());
-                add(a, 12, x.syscalls()); add(a, 13, x.syscallErrors());
-                a.source = merge(a.source, x.cpuSource());
-                a.seconds++;
+        }
+        for (Rows.ProcessRow x : raw.processes) {
+            Acc[] a = accs(new Key('p', null, null, null, x.pid(), x.startTs()), x, 14, x.pid(), sec);
+            for (Acc c : a) {
+                add(c, 0, x.cpuNs()); add(c, 1, x.cpuUserNs()); add(c, 2, x.cpuSysNs());
+                gauge(c, 3, x.vmSizeKb()); gauge(c, 4, x.vmRssKb()); gauge(c, 5, x.vmSwapKb());
+                c.max[4] = Math.max(c.max[4], x.vmRssMaxKb());
+                add(c, 6, x.minorFaults()); add(c, 7, x.majorFaults());
+                add(c, 8, x.fileInBytes()); add(c, 9, x.fileOutBytes()); add(c, 10, x.netInBytes()); add(c, 11, x.netOutBytes());
+                add(c, 12, x.syscalls()); add(c, 13, x.syscallErrors());
+                c.source = merge(c.source, x.cpuSource());
+                c.seconds++;
             }
-            for (Rows.FileRow x : raw.files) {
-                Acc a = acc(accs, "f|" + x.containerId() + "|" + x.pid() + "|" + x.file(), x, 4);
-                add(a, 0, x.bytesIn()); add(a, 1, x.bytesOut()); add(a, 2, x.opsIn()); add(a, 3, x.opsOut());
+        }
+        for (Rows.FileRow x : raw.files) {
+            Acc[] a = accs(new Key('f', x.containerId(), x.file(), null, x.pid(), 0), x, 4, x.pid(), sec);
+            for (Acc c : a) {
+                add(c, 0, x.bytesIn()); add(c, 1, x.bytesOut()); add(c, 2, x.opsIn()); add(c, 3, x.opsOut());
             }
-            for (Rows.ConnectionRow x : raw.connections) {
-                Acc a = acc(accs, "n|" + x.containerId() + "|" + x.pid() + "|" + x.l4() + "|" + x.tuple(), x, 2);
-                add(a, 0, x.bytesIn()); add(a, 1, x.bytesOut());
+        }
+        for (Rows.ConnectionRow x : raw.connections) {
+            Acc[] a = accs(new Key('n', x.containerId(), x.l4(), x.tuple(), x.pid(), 0), x, 2, x.pid(), sec);
+            for (Acc c : a) {
+                add(c, 0, x.bytesIn()); add(c, 1, x.bytesOut());
             }
-            for (Rows.PortRow x : raw.ports) {
-                Acc a = acc(accs, "o|" + x.containerId() + "|" + x.l4() + "|" + x.port(), x, 2);
-                add(a, 0, x.bytesIn()); add(a, 1, x.bytesOut());
+        }
+        for (Rows.PortRow x : raw.ports) {
+            Acc[] a = accs(new Key('o', x.containerId(), x.l4(), null, x.port(), 0), x, 2, -1, sec);
+            for (Acc c : a) {
+                add(c, 0, x.bytesIn()); add(c, 1, x.bytesOut());
             }
-            for (Rows.SyscallRow x : raw.syscalls) {
-                Acc a = acc(accs, "s|" + x.containerId() + "|" + x.pid() + "|" + x.syscall(), x, 3);
-                add(a, 0, x.calls()); add(a, 1, x.errors()); add(a, 2, x.totalLatencyNs());
-                a.max[0] = Math.max(a.max[0], x.maxLatencyNs());
+        }
+        for (Rows.SyscallRow x : raw.syscalls) {
+            Acc[] a = accs(new Key('s', x.containerId(), x.syscall(), null, x.pid(), 0), x, 3, x.pid(), sec);
+            for (Acc c : a) {
+                add(c, 0, x.calls()); add(c, 1, x.errors()); add(c, 2, x.totalLatencyNs());
+                c.max[0] = Math.max(c.max[0], x.maxLatencyNs());
             }
-            for (Rows.ErrnoRow x : raw.errnos) {
-                Acc a = acc(accs, "e|" + x.containerId() + "|" + x.pid() + "|" + x.syscall() + "|" + x.errno(), x, 1);
-                add(a, 0, x.count());
-            }
-            for (Rows.CpuRow x : raw.cpus) {
-                Acc a = acc(accs, "u|" + x.cpu(), x, 1);
-                add(a, 0, x.busyNs());
-            }
-            for (Rows.AgentRow x : raw.agent) {
-                Acc a = acc(accs, "a", x, 7);
-                add(a, 0, x.events()); add(a, 1, x.drops()); add(a, 2, x.dropsBuffer()); add(a, 3, x.dropsScratchMap());
-                add(a, 4, x.dropsPf()); add(a, 5, x.dropsBug()); add(a, 6, x.preemptions());
+        }
+        for (Rows.ErrnoRow x : raw.errnos) {
+            Acc[] a = accs(new Key('e', x.containerId(), x.syscall(), null, x.pid(), x.errno()), x, 1, x.pid(), sec);
+            for (Acc c : a) add(c, 0, x.count());
+        }
+        for (Rows.CpuRow x : raw.cpus) {
+            Acc[] a = accs(new Key('u', null, null, null, x.cpu(), 0), x, 1, -1, sec);
+            for (Acc c : a) add(c, 0, x.busyNs());
+        }
+        for (Rows.AgentRow x : raw.agent) {
+            Acc[] a = accs(new Key('a', null, null, null, 0, 0), x, 7, -1, sec);
+            for (Acc c : a) {
+                add(c, 0, x.events()); add(c, 1, x.drops()); add(c, 2, x.dropsBuffer()); add(c, 3, x.dropsScratchMap());
+                add(c, 4, x.dropsPf()); add(c, 5, x.dropsBug()); add(c, 6, x.preemptions());
             }
         }
         // 10 s buckets when complete; 1 h / 1 d running totals once a minute (and when complete,
@@ -106,59 +167,120 @@ public final class Rollups {
         if ((sec + 1) % 60 == 0) {
             for (int r = 1; r < RES.length; r++) emit(raw, r, sec, false);
         }
+        for (long pid : exited) {
+            List<Entry> es = byPid.remove(pid);
+            if (es == null) continue;
+            for (Entry e : es) {
+                e.indexed = false;
+                for (int r = 0; r < RES.length; r++) {
+                    Acc a = e.accs[r];
+                    if (a != null && a.dirty) {
+                        emitRow(raw, a, a.bucket, RES[r]);
+                        a.dirty = false;
+                    }
+                }
+            }
+        }
+        prune();
     }
 
     /** At the end of a capture: every bucket with data is written, complete or not. */
     public void flush(MetricsBatch out, long lastSec) {
         for (int r = 0; r < RES.length; r++) emit(out, r, lastSec, true);
+        prune();
+    }
+
+    /** The key's accumulators of this second's buckets, marked dirty (one shared array: use at once). */
+    private Acc[] accs(Key key, Object first, int fields, long pid, long sec) {
+        Entry e = entries.get(key);
+        if (e == null) {
+            e = new Entry(key, fields, pid);
+            entries.put(key, e);
+        }
+        if (pid >= 0 && !e.indexed) {
+            List<Entry> es = byPid.get(pid);
+            if (es == null) {
+                es = new ArrayList<>();
+                byPid.put(pid, es);
+            }
+            es.add(e);
+            e.indexed = true;
+        }
+        for (int r = 0; r < RES.length; r++) {
+            long bucket = Math.floorDiv(sec, RES[r]) * RES[r];
+            Acc a = e.accs[r];
+            if (a == null) {
+                // a key's bucket at this resolution is emitted and dropped before a later one opens
+                a = new Acc(e, first, bucket, e.fields);
+                e.accs[r] = a;
+                e.live++;
+                buckets.get(r).computeIfAbsent(bucket, b -> new ArrayList<>()).add(a);
+            }
+            a.dirty = true;
+            current[r] = a;
+        }
+        return current;
     }
 
     private void emit(MetricsBatch out, int r, long sec, boolean all) {
         int res = RES[r];
-        Iterator<Map.Entry<Long, Map<String, Acc>>> it = buckets.get(r).entrySet().iterator();
+        Iterator<Map.Entry<Long, List<Acc>>> it = buckets.get(r).entrySet().iterator();
         while (it.hasNext()) {
-            Map.Entry<Long, Map<String, Acc>> e = it.next();
-            long bucket = e.getKey();
+            Map.Entry<Long, List<Acc>> b = it.next();
+            long bucket = b.getKey();
             boolean complete = sec + 1 >= bucket + res;
             if (res == 10 && !complete && !all) continue;
-            for (Acc a : e.getValue().values()) {
-                if (!a.dirty) continue;
-                emitRow(out, a, bucket, res);
-                a.dirty = false;
+            for (Acc a : b.getValue()) {
+                if (a.dirty) {
+                    emitRow(out, a, bucket, res);
+                    a.dirty = false;
+                }
+                if (complete || all) drop(a, r);
             }
             if (complete || all) it.remove();
         }
     }
 
-    private static Acc acc(Map<String, Acc> accs, String key, Object first, int fields) {
-        Acc a = accs.get(key);
-        if (a == null) {
-            a = new Acc(first, fields + 3);
-            accs.put(key, a);
-        }
-        a.dirty = true;
-        return a;
+    /** Forgets a finished bucket of a key, and the key once it has none. */
+    private void drop(Acc a, int r) {
+        Entry e = a.entry;
+        e.accs[r] = null;
+        if (--e.live > 0) return;
+        entries.remove(e.key);
+        if (e.indexed) pruneByPid = true;
     }
 
+    /** Drops forgotten keys from the per-pid lists (keys are forgotten when their 1 d bucket ends). */
+    private void prune() {
+        if (!pruneByPid) return;
+        pruneByPid = false;
+        List<Long> empty = new ArrayList<>();
+        byPid.forEachValue(es -> {
+            long pid = es.get(0).pid; // lists in the map are never empty
+            es.removeIf(e -> {
+                if (e.live > 0) return false;
+                e.indexed = false;
+                return true;
+            });
+            if (es.isEmpty()) empty.add(pid);
+        });
+        for (long pid : empty) byPid.remove(pid);
+    }
+
+    /** A counter: the sum of the known values (negative = unknown); unknown (-1) while none is known. */
     private static void add(Acc a, int i, long v) {
-        if (v < 0) { // unknown stays unknown
-            if (a.sum[i] == 0) a.sum[i] = -1;
+        long bit = 1L << i;
+        if (v < 0) {
+            if ((a.known & bit) == 0) a.sum[i] = -1;
             return;
         }
-        a.sum[i] = a.sum[i] < 0 ? v : a.sum[i] + v;
+        a.sum[i] = (a.known & bit) == 0 ? v : a.sum[i] + v;
+        a.known |= bit;
     }
 
     private static void gauge(Acc a, int i, long v) {
         a.sum[i] += v;
         a.max[i] = Math.max(a.max[i], v);
-    }
-
-    private static void gaugeExtra(Acc a, long vm, long swap, int processes) {
-        int n = a.sum.length;
-        a.sum[n - 3] += vm;
-        a.sum[n - 2] += swap;
-        a.sum[n - 1] += processes;
-        a.seconds++;
     }
 
     private static CpuSource merge(CpuSource a, CpuSource b) {
@@ -171,30 +293,30 @@ public final class Rollups {
     private static void emitRow(MetricsBatch out, Acc a, long ts, int res) {
         long n = Math.max(1, a.seconds);
         long[] s = a.sum;
-        if (a.first instanceof Rows.ContainerRow x) {
-            int k = s.length;
+        Object first = a.first;
+        if (first instanceof Rows.ContainerRow x) {
             out.containers.add(new Rows.ContainerRow(x.host(), x.containerId(), ts, res, s[0], a.source,
-                    s[1] / n, a.max[1], s[k - 3] / n, s[k - 2] / n, s[2], s[3], s[4], s[5], s[6], s[7], s[8],
-                    (int) Math.round((double) s[k - 1] / n)));
-        } else if (a.first instanceof Rows.ProcessRow x) {
+                    s[1] / n, a.max[1], s[9] / n, s[10] / n, s[2], s[3], s[4], s[5], s[6], s[7], s[8],
+                    (int) Math.round((double) s[11] / n)));
+        } else if (first instanceof Rows.ProcessRow x) {
             out.processes.add(new Rows.ProcessRow(x.host(), x.containerId(), x.pid(), x.startTs(), ts, res,
                     s[0], s[1], s[2], a.source, s[3] / n, s[4] / n, a.max[4], s[5] / n, s[6], s[7],
                     s[8], s[9], s[10], s[11], s[12], s[13]));
-        } else if (a.first instanceof Rows.FileRow x) {
+        } else if (first instanceof Rows.FileRow x) {
             out.files.add(new Rows.FileRow(x.host(), x.containerId(), x.pid(), x.file(), ts, res, s[0], s[1], s[2], s[3]));
-        } else if (a.first instanceof Rows.ConnectionRow x) {
+        } else if (first instanceof Rows.ConnectionRow x) {
             out.connections.add(new Rows.ConnectionRow(x.host(), x.containerId(), x.pid(), x.l4(), x.tuple(),
                     x.serverPort(), ts, res, s[0], s[1]));
-        } else if (a.first instanceof Rows.PortRow x) {
+        } else if (first instanceof Rows.PortRow x) {
             out.ports.add(new Rows.PortRow(x.host(), x.containerId(), x.l4(), x.port(), ts, res, s[0], s[1]));
-        } else if (a.first instanceof Rows.SyscallRow x) {
+        } else if (first instanceof Rows.SyscallRow x) {
             out.syscalls.add(new Rows.SyscallRow(x.host(), x.containerId(), x.pid(), x.syscall(), ts, res,
                     s[0], s[1], s[2], a.max[0]));
-        } else if (a.first instanceof Rows.ErrnoRow x) {
+        } else if (first instanceof Rows.ErrnoRow x) {
             out.errnos.add(new Rows.ErrnoRow(x.host(), x.containerId(), x.pid(), x.syscall(), x.errno(), ts, res, s[0]));
-        } else if (a.first instanceof Rows.CpuRow x) {
+        } else if (first instanceof Rows.CpuRow x) {
             out.cpus.add(new Rows.CpuRow(x.host(), x.cpu(), ts, res, s[0]));
-        } else if (a.first instanceof Rows.AgentRow x) {
+        } else if (first instanceof Rows.AgentRow x) {
             out.agent.add(new Rows.AgentRow(x.host(), ts, res, s[0], s[1], s[2], s[3], s[4], s[5], s[6]));
         }
     }

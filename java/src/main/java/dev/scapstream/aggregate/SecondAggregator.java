@@ -527,7 +527,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         b.agent.add(new Rows.AgentRow(host, sec, 1, events[s], drops[0], drops[1], drops[2], drops[3], drops[4], drops[5]));
         events[s] = 0;
 
-        rollups.add(b, sec);
+        rollups.add(b, sec, gone);
         openSec = sec + 1;
         sink.accept(b);
     }
