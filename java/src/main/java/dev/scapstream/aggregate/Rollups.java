@@ -5,6 +5,7 @@ import dev.scapstream.store.MetricsBatch;
 import dev.scapstream.store.Rows;
 import dev.scapstream.store.Rows.CpuSource;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -23,7 +24,12 @@ import java.util.TreeMap;
  * exits, so that churn reaches the store while capture goes on instead of in one burst at a
  * bucket's end (or, for a replay, after the last event). They stay in memory until their bucket
  * completes: should the key get more data (a pid reused within the bucket), the row is written
- * again with the whole sum.
+ * again with the whole sum. Memory for them is bounded: beyond {@code exitedKeys} keys of exited
+ * processes, the oldest are forgotten (their rows are final unless their pid comes back within
+ * the bucket). Without the bound a host starting 100 processes a second grew the heap by about
+ * 860 MB in ten minutes (one 1 h and one 1 d accumulator per key, ~580 bytes). A new key whose
+ * pid was forgotten earlier the same day is counted ({@link #keysRestarted}): its 1 h / 1 d rows
+ * may then hold the later process's totals only.
  *
  * <p>Runs on the aggregator thread, once per closed second: nothing here is on the per-event path.
  * A raw row's key is looked up once for all three resolutions.
@@ -42,6 +48,7 @@ public final class Rollups {
         final Acc[] accs = new Acc[RES.length];
         int live; // accs not null
         boolean indexed; // listed in byPid
+        long exitSeq; // > 0 while its process has exited and it waits in the exited queue under this number
 
         Entry(Key key, int fields, long pid) {
             this.key = key;
@@ -64,6 +71,7 @@ public final class Rollups {
         long known; // bit i: sum[i] has a known value (see add)
         CpuSource source;
         boolean dirty;
+        boolean forgotten; // dropped with its key before its bucket ended
 
         Acc(Entry entry, Object first, long bucket, int fields) {
             this.entry = entry;
@@ -74,13 +82,59 @@ public final class Rollups {
         }
     }
 
+    /** The accumulators of one bucket, in the order their keys first appeared. */
+    private static final class Bucket {
+        final List<Acc> accs = new ArrayList<>();
+        int forgotten;
+    }
+
+    private record Exited(Entry entry, long seq) {}
+
+    /** Default bound on the keys of exited processes kept (~580 bytes each: about 60 MB). */
+    public static final int DEFAULT_EXITED_KEYS = 100_000;
+
+    private final int exitedKeys;
     private final Map<Key, Entry> entries = new HashMap<>();
-    // per resolution: bucket start -> its accumulators, in the order their keys first appeared
-    private final List<TreeMap<Long, List<Acc>>> buckets = List.of(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+    private final List<TreeMap<Long, Bucket>> buckets = List.of(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
     // process keys by pid, for writing them when the process exits
     private final LongMap<List<Entry>> byPid = new LongMap<>(256);
+    // keys whose process exited, oldest first; forgotten beyond exitedKeys
+    private final ArrayDeque<Exited> exited = new ArrayDeque<>();
+    private long exitSeq;
+    private int exitedHeld; // entries with exitSeq > 0
+    // pids whose keys were forgotten, and the day it happened (bounded by the kernel's pid_max)
+    private LongMap<Boolean> forgottenPids = new LongMap<>(256);
+    private long forgottenDay = Long.MIN_VALUE;
     private final Acc[] current = new Acc[RES.length];
     private boolean pruneByPid;
+    // written by the aggregator thread only, read by telemetry
+    private volatile long keysForgotten;
+    private volatile long keysRestarted;
+
+    public Rollups() {
+        this(DEFAULT_EXITED_KEYS);
+    }
+
+    /** @param exitedKeys how many keys of exited processes to keep for pids reused within a bucket */
+    public Rollups(int exitedKeys) {
+        if (exitedKeys < 0) throw new IllegalArgumentException("exitedKeys < 0");
+        this.exitedKeys = exitedKeys;
+    }
+
+    /** Keys of exited processes forgotten before their buckets ended (memory bound). */
+    public long keysForgotten() {
+        return keysForgotten;
+    }
+
+    /** New keys of a pid whose earlier process's keys were forgotten the same day. */
+    public long keysRestarted() {
+        return keysRestarted;
+    }
+
+    /** Keys held in memory (every resolution's open buckets). */
+    int keysHeld() {
+        return entries.size();
+    }
 
     /** Adds the raw rows of a closed second and appends the rollup rows due now to the batch. */
     public void add(MetricsBatch raw, long sec) {
@@ -92,7 +146,7 @@ public final class Rollups {
      * complete buckets, running totals on a minute's edge, and every key of the processes that
      * exited in this second ({@code exited}: their pids).
      */
-    public void add(MetricsBatch raw, long sec, List<Long> exited) {
+    public void add(MetricsBatch raw, long sec, List<Long> exitedPids) {
         for (Rows.ContainerRow x : raw.containers) {
             Acc[] a = accs(new Key('c', x.containerId(), null, null, 0, 0), x, 12, -1, sec);
             for (Acc c : a) {
@@ -167,7 +221,7 @@ public final class Rollups {
         if ((sec + 1) % 60 == 0) {
             for (int r = 1; r < RES.length; r++) emit(raw, r, sec, false);
         }
-        for (long pid : exited) {
+        for (long pid : exitedPids) {
             List<Entry> es = byPid.remove(pid);
             if (es == null) continue;
             for (Entry e : es) {
@@ -179,9 +233,52 @@ public final class Rollups {
                         a.dirty = false;
                     }
                 }
+                if (e.live > 0 && e.exitSeq == 0) {
+                    e.exitSeq = ++exitSeq;
+                    exited.add(new Exited(e, e.exitSeq));
+                    exitedHeld++;
+                }
             }
         }
+        while (exitedHeld > exitedKeys) {
+            Exited x = exited.poll();
+            if (x.entry.exitSeq == x.seq) forget(x.entry, sec);
+        }
+        // records of keys that got data again or whose buckets ended are stale
+        while (!exited.isEmpty() && exited.peek().entry.exitSeq != exited.peek().seq) exited.poll();
         prune();
+    }
+
+    /** The key is no longer only an exited process's (data again, or its buckets ended). */
+    private void unexit(Entry e) {
+        if (e.exitSeq == 0) return;
+        e.exitSeq = 0;
+        exitedHeld--;
+    }
+
+    /** Drops a key of an exited process whose rows are all written, before its buckets end. */
+    private void forget(Entry e, long sec) {
+        for (int r = 0; r < RES.length; r++) {
+            Acc a = e.accs[r];
+            if (a == null) continue;
+            a.forgotten = true;
+            e.accs[r] = null;
+            Bucket b = buckets.get(r).get(a.bucket);
+            if (++b.forgotten > b.accs.size() / 2) {
+                b.accs.removeIf(x -> x.forgotten);
+                b.forgotten = 0;
+            }
+        }
+        e.live = 0;
+        unexit(e);
+        entries.remove(e.key);
+        long day = Math.floorDiv(sec, RES[RES.length - 1]);
+        if (day != forgottenDay) {
+            forgottenPids = new LongMap<>(256);
+            forgottenDay = day;
+        }
+        forgottenPids.put(e.pid, Boolean.TRUE);
+        keysForgotten++;
     }
 
     /** At the end of a capture: every bucket with data is written, complete or not. */
@@ -196,7 +293,12 @@ public final class Rollups {
         if (e == null) {
             e = new Entry(key, fields, pid);
             entries.put(key, e);
+            if (pid >= 0 && key.kind() != 'p' && Math.floorDiv(sec, RES[RES.length - 1]) == forgottenDay
+                    && forgottenPids.get(pid) != null) {
+                keysRestarted++;
+            }
         }
+        unexit(e); // data again (a reused pid, or a late event)
         if (pid >= 0 && !e.indexed) {
             List<Entry> es = byPid.get(pid);
             if (es == null) {
@@ -214,7 +316,7 @@ public final class Rollups {
                 a = new Acc(e, first, bucket, e.fields);
                 e.accs[r] = a;
                 e.live++;
-                buckets.get(r).computeIfAbsent(bucket, b -> new ArrayList<>()).add(a);
+                buckets.get(r).computeIfAbsent(bucket, b -> new Bucket()).accs.add(a);
             }
             a.dirty = true;
             current[r] = a;
@@ -224,13 +326,14 @@ public final class Rollups {
 
     private void emit(MetricsBatch out, int r, long sec, boolean all) {
         int res = RES[r];
-        Iterator<Map.Entry<Long, List<Acc>>> it = buckets.get(r).entrySet().iterator();
+        Iterator<Map.Entry<Long, Bucket>> it = buckets.get(r).entrySet().iterator();
         while (it.hasNext()) {
-            Map.Entry<Long, List<Acc>> b = it.next();
+            Map.Entry<Long, Bucket> b = it.next();
             long bucket = b.getKey();
             boolean complete = sec + 1 >= bucket + res;
             if (res == 10 && !complete && !all) continue;
-            for (Acc a : b.getValue()) {
+            for (Acc a : b.getValue().accs) {
+                if (a.forgotten) continue;
                 if (a.dirty) {
                     emitRow(out, a, bucket, res);
                     a.dirty = false;
@@ -246,6 +349,7 @@ public final class Rollups {
         Entry e = a.entry;
         e.accs[r] = null;
         if (--e.live > 0) return;
+        unexit(e);
         entries.remove(e.key);
         if (e.indexed) pruneByPid = true;
     }

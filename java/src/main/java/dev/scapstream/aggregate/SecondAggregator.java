@@ -387,6 +387,16 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         aggregatedTs = lastTs;
     }
 
+    /** Rollup keys of exited processes forgotten to bound memory (any thread; telemetry). */
+    public long rollupKeysForgotten() {
+        return rollups.keysForgotten();
+    }
+
+    /** New rollup keys of a pid whose earlier process's keys were forgotten the same day (any thread). */
+    public long rollupKeysRestarted() {
+        return rollups.keysRestarted();
+    }
+
     /** Event time (ns) of the last event of the last batch aggregated (any thread; telemetry). */
     public long aggregatedEventTs() {
         return aggregatedTs;

@@ -85,6 +85,13 @@ public final class RunTelemetry {
             p.gauge("scapstream_ring_fill_ratio", "Batches waiting in the capture ring, as a fraction of its slots.", pipe.ringFill());
         }
         SecondAggregator agg = aggregator;
+        if (agg != null) {
+            p.counter("scapstream_rollup_keys_forgotten_total", "Rollup keys of exited processes dropped from memory "
+                    + "before their 1 h / 1 d buckets ended (their rows were written).", agg.rollupKeysForgotten());
+            p.counter("scapstream_rollup_keys_restarted_total", "New rollup keys of a pid whose earlier process's keys "
+                    + "were forgotten the same day: their 1 h / 1 d rows may hold the later process's totals only.",
+                    agg.rollupKeysRestarted());
+        }
         if (agg != null && src != null && src.isLive() && agg.aggregatedEventTs() > 0) {
             double lag = (System.currentTimeMillis() * 1_000_000L - agg.aggregatedEventTs()) / 1e9;
             p.gauge("scapstream_aggregation_lag_seconds", "Wall clock minus the time of the newest event aggregated.", Math.max(0, lag));

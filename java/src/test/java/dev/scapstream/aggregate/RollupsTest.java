@@ -99,6 +99,45 @@ class RollupsTest {
     }
 
     @Test
+    void keysOfExitedProcessesBeyondTheBoundAreForgottenOnceWrittenAndAReusedPidIsCounted() {
+        Rollups r = new Rollups(30);
+        long t0 = 1_700_000_000L - Math.floorMod(1_700_000_000L, 86400) + 3600;
+        long rowsAtExit = 0;
+        for (int s = 0; s < 100; s++) { // a process a second, 10 syscalls each, exiting in that second
+            MetricsBatch b = new MetricsBatch();
+            long pid = 1000 + s;
+            for (int k = 0; k < 10; k++) b.syscalls.add(syscall(pid, "call" + k, t0 + s, k + 1, 10));
+            r.add(b, t0 + s, List.of(pid));
+            rowsAtExit += b.syscalls.stream().filter(x -> x.res() == 3600 && x.pid() == pid).count();
+            assertTrue(r.keysHeld() <= 30 + 10, "keys held after second " + s + ": " + r.keysHeld());
+        }
+        assertEquals(100 * 10, rowsAtExit, "every exited process's 1 h rows were written in its exit second");
+        assertEquals(100 * 10 - 30, r.keysForgotten());
+        assertEquals(0, r.keysRestarted());
+
+        // pid 1099 is still held: its key is merged (one process's calls on top of the other's)
+        MetricsBatch again = new MetricsBatch();
+        again.syscalls.add(syscall(1099, "call0", t0 + 120, 5, 10));
+        r.add(again, t0 + 120, List.of(1099L));
+        Rows.SyscallRow hour = again.syscalls.stream().filter(x -> x.res() == 3600).findFirst().orElseThrow();
+        assertEquals(1 + 5, hour.calls());
+        assertEquals(0, r.keysRestarted());
+
+        // pid 1000 was forgotten: a new key of it the same day is counted
+        MetricsBatch reused = new MetricsBatch();
+        reused.syscalls.add(syscall(1000, "call0", t0 + 121, 7, 10));
+        r.add(reused, t0 + 121, List.of(1000L));
+        assertEquals(1, r.keysRestarted());
+        assertEquals(7, reused.syscalls.stream().filter(x -> x.res() == 3600).findFirst().orElseThrow().calls());
+
+        // nothing forgotten is written again, and what is held is written once at the end
+        MetricsBatch tail = new MetricsBatch();
+        r.flush(tail, t0 + 121);
+        assertEquals(List.of(), tail.syscalls.stream().filter(x -> x.res() != 10).toList(),
+                "1 h / 1 d rows of exited processes were all written at their exits");
+    }
+
+    @Test
     void anUnknownCounterStaysUnknownOnlyWhileNoSecondKnowsIt() {
         Rollups r = new Rollups();
         long t0 = 1_700_000_000L - Math.floorMod(1_700_000_000L, 10);
