@@ -10,6 +10,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -27,6 +28,10 @@ final class BenchReplayCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "5", description = "alternating rounds (default ${DEFAULT-VALUE})")
     int rounds;
 
+    @Option(names = "--warmup", defaultValue = "3", description = "replays before the rounds, for the JIT "
+            + "(default ${DEFAULT-VALUE}: C2 still compiles through the second and third replay)")
+    int warmup;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -34,24 +39,36 @@ final class BenchReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!Files.isRegularFile(file)) throw new Main.UserError(file + ": no such file");
         if (rounds < 1) throw new Main.UserError("--rounds must be >= 1");
+        if (warmup < 0) throw new Main.UserError("--warmup must be >= 0");
         PrintWriter out = spec.commandLine().getOut();
         NativeBench.rawLoop(file); // page cache
-        replay(file, out); // JIT: like bench-read, steady state is measured, not the first run's compilation
+        // JIT: like bench-read, steady state is measured, not the first runs' compilation
+        for (int i = 0; i < warmup; i++) replay(file, out);
         double[] raw = new double[rounds];
         double[] full = new double[rounds];
+        double[] gcMs = new double[rounds];
+        double[] jitMs = new double[rounds];
         long rows = 0;
         for (int r = 0; r < rounds; r++) {
             long[] a = NativeBench.rawLoop(file);
             raw[r] = a[0] * 1e9 / a[1];
+            long gc0 = gcMillis();
+            long jit0 = jitMillis();
             long[] b = replay(file, out);
+            gcMs[r] = gcMillis() - gc0;
+            jitMs[r] = jitMillis() - jit0;
             if (b[0] != a[0]) throw new Main.UserError("event counts differ: " + a[0] + " vs " + b[0]);
             full[r] = b[0] * 1e9 / b[1];
             rows = b[2];
-            out.printf("round %d: (a) native %.0f events/s   (b) replay into SQLite %.0f events/s%n", r + 1, raw[r], full[r]);
+            out.printf("round %d: (a) native %.0f events/s   (b) replay into SQLite %.0f events/s (%.0f ms; GC pauses "
+                    + "%.0f ms, JIT compiling %.0f ms)   (b)/(a) %.2f%n", r + 1, raw[r], full[r], b[1] / 1e6, gcMs[r],
+                    jitMs[r], full[r] / raw[r]);
         }
         out.printf("file: %s; %d rows written per replay%n", file, rows);
         out.printf("(a) native sinsp::next loop: %.0f events/s (median of %d)%n", Stats.median(raw), rounds);
-        out.printf("(b) replay into SQLite:      %.0f events/s (median of %d)%n", Stats.median(full), rounds);
+        out.printf("(b) replay into SQLite:      %.0f events/s (median of %d, after %d warm-up replays; "
+                + "GC pauses %.0f ms, JIT compiling %.0f ms per replay, medians)%n", Stats.median(full), rounds, warmup,
+                Stats.median(gcMs), Stats.median(jitMs));
         out.printf("peak RSS: %d MB (VmHWM of this JVM)%n", peakRssKb() / 1024);
         out.printf("ratio: %.2f%n", Stats.median(full) / Stats.median(raw));
         return Main.EXIT_OK;
@@ -76,6 +93,19 @@ final class BenchReplayCommand implements Callable<Integer> {
         } finally {
             deleteTree(dir);
         }
+    }
+
+    /** Time the collectors spent in their pauses so far (all of them stop the world here). */
+    private static long gcMillis() {
+        long ms = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) ms += Math.max(0, gc.getCollectionTime());
+        return ms;
+    }
+
+    /** Time the JIT compilers spent so far (their threads share the two cores with the pipeline). */
+    private static long jitMillis() {
+        var jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     static long peakRssKb() throws IOException {

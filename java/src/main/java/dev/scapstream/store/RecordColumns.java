@@ -1,7 +1,9 @@
 package dev.scapstream.store;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Arrays;
 
 /** What every backend's record-to-column mapping shares: names, accessors, enums by name. */
 public final class RecordColumns {
@@ -17,14 +19,30 @@ public final class RecordColumns {
         return b.toString();
     }
 
-    /** A record component's value (accessors of public records never throw checked exceptions). */
-    public static Object get(Method accessor, Object row) {
+    /**
+     * A record type's component accessors, in component order, as handles of type (Object)Object.
+     * Unlike Method.invoke, calling one allocates no argument array on every value written.
+     */
+    public static MethodHandle[] getters(Class<? extends Record> type) {
+        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+        MethodType generic = MethodType.methodType(Object.class, Object.class);
+        return Arrays.stream(type.getRecordComponents()).map(c -> {
+            try {
+                return lookup.unreflect(c.getAccessor()).asType(generic);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(type + "." + c.getName() + " is not public", e);
+            }
+        }).toArray(MethodHandle[]::new);
+    }
+
+    /** A record component's value through one of {@link #getters}; accessors of records never throw. */
+    public static Object get(MethodHandle getter, Object row) {
         try {
-            return accessor.invoke(row);
-        } catch (IllegalAccessException e) {
+            return (Object) getter.invokeExact(row);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
             throw new IllegalStateException(e);
-        } catch (InvocationTargetException e) {
-            throw new IllegalStateException(e.getCause());
         }
     }
 

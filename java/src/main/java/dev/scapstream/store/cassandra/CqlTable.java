@@ -5,7 +5,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import dev.scapstream.store.RecordColumns;
 
 import java.lang.reflect.Constructor;
-import java.lang.reflect.Method;
+import java.lang.invoke.MethodHandle;
 import java.lang.reflect.RecordComponent;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +36,7 @@ final class CqlTable<R extends Record> {
     private final int[] keyIndexes;
     private final int[] metricIndexes;
     final String keyColumns;
-    private final Method[] accessors;
+    private final MethodHandle[] accessors;
     private final Class<?>[] types;
     private final Constructor<R> constructor;
     private final int hostIndex;
@@ -49,7 +49,7 @@ final class CqlTable<R extends Record> {
         this.kind = kind;
         this.type = type;
         RecordComponent[] components = type.getRecordComponents();
-        accessors = Arrays.stream(components).map(RecordComponent::getAccessor).toArray(Method[]::new);
+        accessors = RecordColumns.getters(type);
         types = Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
         List<String> names = Arrays.stream(components).map(RecordComponent::getName).toList();
         hostIndex = names.indexOf("host");

@@ -9,7 +9,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
-import java.lang.reflect.Method;
+import java.lang.invoke.MethodHandle;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -109,14 +109,14 @@ final class PreparedCodec {
     }
 
     /** A row type's accessors, component types and constructor, looked up once per type. */
-    private record Shape(Method[] accessors, Class<?>[] types, Constructor<?> constructor) {}
+    private record Shape(MethodHandle[] accessors, Class<?>[] types, Constructor<?> constructor) {}
 
     private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
         @Override
         @SuppressWarnings("unchecked")
         protected Shape computeValue(Class<?> type) {
             RecordComponent[] cs = type.getRecordComponents();
-            Method[] accessors = Arrays.stream(cs).map(RecordComponent::getAccessor).toArray(Method[]::new);
+            MethodHandle[] accessors = RecordColumns.getters((Class<? extends Record>) type);
             Class<?>[] types = Arrays.stream(cs).map(RecordComponent::getType).toArray(Class<?>[]::new);
             return new Shape(accessors, types,
                     RecordColumns.canonicalConstructor((Class<? extends Record>) type, types));

@@ -3,7 +3,7 @@ package dev.scapstream.store.sqlite;
 import dev.scapstream.store.RecordColumns;
 
 import java.lang.reflect.Constructor;
-import java.lang.reflect.Method;
+import java.lang.invoke.MethodHandle;
 import java.lang.reflect.RecordComponent;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,7 +35,7 @@ final class RowTable<R extends Record> {
     final String selectColumns;
 
     private final Class<R> type;
-    private final Method[] accessors;
+    private final MethodHandle[] accessors;
     private final Class<?>[] types;
     private final Constructor<R> constructor;
 
@@ -44,7 +44,7 @@ final class RowTable<R extends Record> {
         this.type = type;
         this.scope = scope;
         RecordComponent[] components = type.getRecordComponents();
-        accessors = Arrays.stream(components).map(RecordComponent::getAccessor).toArray(Method[]::new);
+        accessors = RecordColumns.getters(type);
         types = Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
         constructor = RecordColumns.canonicalConstructor(type, types);
         selectColumns = Arrays.stream(components).map(c -> column(c.getName())).collect(Collectors.joining(", "));
@@ -84,10 +84,8 @@ final class RowTable<R extends Record> {
             Class<?> t = types[i];
             if (v == null) {
                 ps.setNull(i + 1, Types.VARCHAR);
-            } else if (t == long.class) {
-                ps.setLong(i + 1, (Long) v);
-            } else if (t == int.class) {
-                ps.setInt(i + 1, (Integer) v);
+            } else if (t == long.class || t == int.class) {
+                ps.setObject(i + 1, v); // the driver keeps the boxed value as it is (setLong boxes again)
             } else if (t.isEnum()) {
                 ps.setString(i + 1, ((Enum<?>) v).name()); // by name: reordering the enum cannot corrupt data
             } else {
@@ -125,7 +123,7 @@ final class RowTable<R extends Record> {
         return v;
     }
 
-    private static Object get(Method accessor, Object row) {
+    private static Object get(MethodHandle accessor, Object row) {
         return RecordColumns.get(accessor, row);
     }
 
