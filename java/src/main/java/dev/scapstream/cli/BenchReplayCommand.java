@@ -11,15 +11,18 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 @Command(name = "bench-replay", mixinStandardHelpOptions = true,
         description = "Events/s of (a) a plain C++ sinsp::next() loop and (b) a full replay into a fresh SQLite "
-                + "file (capture, ring, aggregation, rollups, store writes), on the same file; peak RSS; "
+                + "file (capture, ring, aggregation, rollups, store writes), on the same file; GC pauses and JIT "
+                + "time per replay; peak RSS; "
                 + "ends with 'ratio: X.XX' = median (b) / median (a).")
 final class BenchReplayCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE")
@@ -32,6 +35,10 @@ final class BenchReplayCommand implements Callable<Integer> {
             + "(default ${DEFAULT-VALUE}: C2 still compiles through the second and third replay)")
     int warmup;
 
+    @Option(names = "--store", defaultValue = "sqlite", description = "sqlite (default), or discard: a store that "
+            + "drops every write, to see what the pipeline costs without one")
+    String store;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -40,10 +47,15 @@ final class BenchReplayCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) throw new Main.UserError(file + ": no such file");
         if (rounds < 1) throw new Main.UserError("--rounds must be >= 1");
         if (warmup < 0) throw new Main.UserError("--warmup must be >= 0");
+        if (!store.equals("sqlite") && !store.equals("discard")) {
+            throw new Main.UserError("--store must be sqlite or discard, not '" + store + "'");
+        }
+        boolean discard = store.equals("discard");
+        String into = discard ? "a discarding store" : "SQLite";
         PrintWriter out = spec.commandLine().getOut();
         NativeBench.rawLoop(file); // page cache
         // JIT: like bench-read, steady state is measured, not the first runs' compilation
-        for (int i = 0; i < warmup; i++) replay(file, out);
+        for (int i = 0; i < warmup; i++) replay(file, out, discard);
         double[] raw = new double[rounds];
         double[] full = new double[rounds];
         double[] gcMs = new double[rounds];
@@ -54,20 +66,20 @@ final class BenchReplayCommand implements Callable<Integer> {
             raw[r] = a[0] * 1e9 / a[1];
             long gc0 = gcMillis();
             long jit0 = jitMillis();
-            long[] b = replay(file, out);
+            long[] b = replay(file, out, discard);
             gcMs[r] = gcMillis() - gc0;
             jitMs[r] = jitMillis() - jit0;
             if (b[0] != a[0]) throw new Main.UserError("event counts differ: " + a[0] + " vs " + b[0]);
             full[r] = b[0] * 1e9 / b[1];
             rows = b[2];
-            out.printf("round %d: (a) native %.0f events/s   (b) replay into SQLite %.0f events/s (%.0f ms; GC pauses "
-                    + "%.0f ms, JIT compiling %.0f ms)   (b)/(a) %.2f%n", r + 1, raw[r], full[r], b[1] / 1e6, gcMs[r],
+            out.printf("round %d: (a) native %.0f events/s   (b) replay into %s %.0f events/s (%.0f ms; GC pauses "
+                    + "%.0f ms, JIT compiling %.0f ms)   (b)/(a) %.2f%n", r + 1, raw[r], into, full[r], b[1] / 1e6, gcMs[r],
                     jitMs[r], full[r] / raw[r]);
         }
         out.printf("file: %s; %d rows written per replay%n", file, rows);
         out.printf("(a) native sinsp::next loop: %.0f events/s (median of %d)%n", Stats.median(raw), rounds);
-        out.printf("(b) replay into SQLite:      %.0f events/s (median of %d, after %d warm-up replays; "
-                + "GC pauses %.0f ms, JIT compiling %.0f ms per replay, medians)%n", Stats.median(full), rounds, warmup,
+        out.printf("(b) replay into %s: %.0f events/s (median of %d, after %d warm-up replays; "
+                + "GC pauses %.0f ms, JIT compiling %.0f ms per replay, medians)%n", into, Stats.median(full), rounds, warmup,
                 Stats.median(gcMs), Stats.median(jitMs));
         out.printf("peak RSS: %d MB (VmHWM of this JVM)%n", peakRssKb() / 1024);
         out.printf("ratio: %.2f%n", Stats.median(full) / Stats.median(raw));
@@ -79,12 +91,12 @@ final class BenchReplayCommand implements Callable<Integer> {
      * starts once the capture is open (header and thread table read); it includes creating the
      * SQLite file and stops when the last row is written.
      */
-    private static long[] replay(Path file, PrintWriter out) throws IOException {
+    private static long[] replay(Path file, PrintWriter out, boolean discard) throws IOException {
         Path dir = Files.createTempDirectory("scapstream-bench");
         try (CaptureSource source = CaptureSource.openFile(file, "", null, false)) {
             long t0 = System.nanoTime();
             MetricsRun.Result res;
-            try (MetricsStore store = SqliteStore.open(dir.resolve("bench.db"))) {
+            try (MetricsStore store = discard ? discarding() : SqliteStore.open(dir.resolve("bench.db"))) {
                 res = MetricsRun.run(source, store, "bench", 200_000_000L, null, false, out, null, null);
             }
             long ns = System.nanoTime() - t0;
@@ -93,6 +105,19 @@ final class BenchReplayCommand implements Callable<Integer> {
         } finally {
             deleteTree(dir);
         }
+    }
+
+    /** A store that drops every write and holds nothing. */
+    private static MetricsStore discarding() {
+        return (MetricsStore) Proxy.newProxyInstance(MetricsStore.class.getClassLoader(), new Class<?>[] {MetricsStore.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "write", "close" -> null;
+                    case "expire" -> 0L;
+                    case "toString" -> "discarding store";
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> List.of();
+                });
     }
 
     /** Time the collectors spent in their pauses so far (all of them stop the world here). */
