@@ -27,7 +27,7 @@ import java.util.TreeMap;
  * again with the whole sum. Memory for them is bounded: beyond {@code exitedKeys} keys of exited
  * processes, the oldest are forgotten (their rows are final unless their pid comes back within
  * the bucket). Without the bound a host starting 100 processes a second grew the heap by about
- * 860 MB in ten minutes (one 1 h and one 1 d accumulator per key, ~580 bytes). A new key whose
+ * 800 MB in ten minutes (one 1 h and one 1 d accumulator per key, ~510 bytes). A new key whose
  * pid was forgotten earlier the same day is counted ({@link #keysRestarted}): its 1 h / 1 d rows
  * may then hold the later process's totals only.
  *
@@ -43,27 +43,33 @@ public final class Rollups {
     /** One key: its accumulators per resolution, and its process. */
     private static final class Entry {
         final Key key;
+        final String host;
         final int fields;
+        final boolean maxima; // rows with a maximum (containers, processes, syscalls)
         final long pid; // -1: not the row of one process
+        int serverPort; // connections: not part of the key
         final Acc[] accs = new Acc[RES.length];
         int live; // accs not null
         boolean indexed; // listed in byPid
         long exitSeq; // > 0 while its process has exited and it waits in the exited queue under this number
 
-        Entry(Key key, int fields, long pid) {
+        Entry(Key key, String host, int fields, boolean maxima, long pid) {
             this.key = key;
+            this.host = host;
+            this.maxima = maxima;
             this.fields = fields;
             this.pid = pid;
         }
     }
 
     /**
-     * One rollup bucket of one key: its first raw row in the bucket (key fields), running sums
-     * (counters, and gauges for their average), maxima, seconds.
+     * One rollup bucket of one key: the container of its first raw row in the bucket (a process
+     * can move into a container at its execve), running sums (counters, and gauges for their
+     * average), maxima, seconds. Holds no raw row, so those die young.
      */
     private static final class Acc {
         final Entry entry;
-        final Object first;
+        final String containerId;
         final long bucket;
         final long[] sum;
         final long[] max;
@@ -73,12 +79,12 @@ public final class Rollups {
         boolean dirty;
         boolean forgotten; // dropped with its key before its bucket ended
 
-        Acc(Entry entry, Object first, long bucket, int fields) {
+        Acc(Entry entry, String containerId, long bucket) {
             this.entry = entry;
-            this.first = first;
+            this.containerId = containerId;
             this.bucket = bucket;
-            sum = new long[fields];
-            max = new long[fields];
+            sum = new long[entry.fields];
+            max = entry.maxima ? new long[entry.fields] : null;
         }
     }
 
@@ -90,7 +96,7 @@ public final class Rollups {
 
     private record Exited(Entry entry, long seq) {}
 
-    /** Default bound on the keys of exited processes kept (~580 bytes each: about 60 MB). */
+    /** Default bound on the keys of exited processes kept (~510 bytes each: about 50 MB). */
     public static final int DEFAULT_EXITED_KEYS = 100_000;
 
     private final int exitedKeys;
@@ -148,7 +154,7 @@ public final class Rollups {
      */
     public void add(MetricsBatch raw, long sec, List<Long> exitedPids) {
         for (Rows.ContainerRow x : raw.containers) {
-            Acc[] a = accs(new Key('c', x.containerId(), null, null, 0, 0), x, 12, -1, sec);
+            Acc[] a = accs(new Key('c', x.containerId(), null, null, 0, 0), x.host(), x.containerId(), 12, true, -1, sec);
             for (Acc c : a) {
                 add(c, 0, x.cpuNs()); gauge(c, 1, x.memRssKb()); add(c, 2, x.fileInBytes()); add(c, 3, x.fileOutBytes());
                 add(c, 4, x.fileOps()); add(c, 5, x.netInBytes()); add(c, 6, x.netOutBytes());
@@ -163,7 +169,7 @@ public final class Rollups {
             }
         }
         for (Rows.ProcessRow x : raw.processes) {
-            Acc[] a = accs(new Key('p', null, null, null, x.pid(), x.startTs()), x, 14, x.pid(), sec);
+            Acc[] a = accs(new Key('p', null, null, null, x.pid(), x.startTs()), x.host(), x.containerId(), 14, true, x.pid(), sec);
             for (Acc c : a) {
                 add(c, 0, x.cpuNs()); add(c, 1, x.cpuUserNs()); add(c, 2, x.cpuSysNs());
                 gauge(c, 3, x.vmSizeKb()); gauge(c, 4, x.vmRssKb()); gauge(c, 5, x.vmSwapKb());
@@ -176,40 +182,41 @@ public final class Rollups {
             }
         }
         for (Rows.FileRow x : raw.files) {
-            Acc[] a = accs(new Key('f', x.containerId(), x.file(), null, x.pid(), 0), x, 4, x.pid(), sec);
+            Acc[] a = accs(new Key('f', x.containerId(), x.file(), null, x.pid(), 0), x.host(), x.containerId(), 4, false, x.pid(), sec);
             for (Acc c : a) {
                 add(c, 0, x.bytesIn()); add(c, 1, x.bytesOut()); add(c, 2, x.opsIn()); add(c, 3, x.opsOut());
             }
         }
         for (Rows.ConnectionRow x : raw.connections) {
-            Acc[] a = accs(new Key('n', x.containerId(), x.l4(), x.tuple(), x.pid(), 0), x, 2, x.pid(), sec);
+            Acc[] a = accs(new Key('n', x.containerId(), x.l4(), x.tuple(), x.pid(), 0), x.host(), x.containerId(), 2, false, x.pid(), sec);
+            a[0].entry.serverPort = x.serverPort();
             for (Acc c : a) {
                 add(c, 0, x.bytesIn()); add(c, 1, x.bytesOut());
             }
         }
         for (Rows.PortRow x : raw.ports) {
-            Acc[] a = accs(new Key('o', x.containerId(), x.l4(), null, x.port(), 0), x, 2, -1, sec);
+            Acc[] a = accs(new Key('o', x.containerId(), x.l4(), null, x.port(), 0), x.host(), x.containerId(), 2, false, -1, sec);
             for (Acc c : a) {
                 add(c, 0, x.bytesIn()); add(c, 1, x.bytesOut());
             }
         }
         for (Rows.SyscallRow x : raw.syscalls) {
-            Acc[] a = accs(new Key('s', x.containerId(), x.syscall(), null, x.pid(), 0), x, 3, x.pid(), sec);
+            Acc[] a = accs(new Key('s', x.containerId(), x.syscall(), null, x.pid(), 0), x.host(), x.containerId(), 3, true, x.pid(), sec);
             for (Acc c : a) {
                 add(c, 0, x.calls()); add(c, 1, x.errors()); add(c, 2, x.totalLatencyNs());
                 c.max[0] = Math.max(c.max[0], x.maxLatencyNs());
             }
         }
         for (Rows.ErrnoRow x : raw.errnos) {
-            Acc[] a = accs(new Key('e', x.containerId(), x.syscall(), null, x.pid(), x.errno()), x, 1, x.pid(), sec);
+            Acc[] a = accs(new Key('e', x.containerId(), x.syscall(), null, x.pid(), x.errno()), x.host(), x.containerId(), 1, false, x.pid(), sec);
             for (Acc c : a) add(c, 0, x.count());
         }
         for (Rows.CpuRow x : raw.cpus) {
-            Acc[] a = accs(new Key('u', null, null, null, x.cpu(), 0), x, 1, -1, sec);
+            Acc[] a = accs(new Key('u', null, null, null, x.cpu(), 0), x.host(), null, 1, false, -1, sec);
             for (Acc c : a) add(c, 0, x.busyNs());
         }
         for (Rows.AgentRow x : raw.agent) {
-            Acc[] a = accs(new Key('a', null, null, null, 0, 0), x, 7, -1, sec);
+            Acc[] a = accs(new Key('a', null, null, null, 0, 0), x.host(), null, 7, false, -1, sec);
             for (Acc c : a) {
                 add(c, 0, x.events()); add(c, 1, x.drops()); add(c, 2, x.dropsBuffer()); add(c, 3, x.dropsScratchMap());
                 add(c, 4, x.dropsPf()); add(c, 5, x.dropsBug()); add(c, 6, x.preemptions());
@@ -288,10 +295,10 @@ public final class Rollups {
     }
 
     /** The key's accumulators of this second's buckets, marked dirty (one shared array: use at once). */
-    private Acc[] accs(Key key, Object first, int fields, long pid, long sec) {
+    private Acc[] accs(Key key, String host, String containerId, int fields, boolean maxima, long pid, long sec) {
         Entry e = entries.get(key);
         if (e == null) {
-            e = new Entry(key, fields, pid);
+            e = new Entry(key, host, fields, maxima, pid);
             entries.put(key, e);
             if (pid >= 0 && key.kind() != 'p' && Math.floorDiv(sec, RES[RES.length - 1]) == forgottenDay
                     && forgottenPids.get(pid) != null) {
@@ -313,7 +320,7 @@ public final class Rollups {
             Acc a = e.accs[r];
             if (a == null) {
                 // a key's bucket at this resolution is emitted and dropped before a later one opens
-                a = new Acc(e, first, bucket, e.fields);
+                a = new Acc(e, containerId, bucket);
                 e.accs[r] = a;
                 e.live++;
                 buckets.get(r).computeIfAbsent(bucket, b -> new Bucket()).accs.add(a);
@@ -382,7 +389,7 @@ public final class Rollups {
         a.known |= bit;
     }
 
-    private static void gauge(Acc a, int i, long v) {
+    private static void gauge(Acc a, int i, long v) { // containers and processes: they have maxima
         a.sum[i] += v;
         a.max[i] = Math.max(a.max[i], v);
     }
@@ -397,31 +404,25 @@ public final class Rollups {
     private static void emitRow(MetricsBatch out, Acc a, long ts, int res) {
         long n = Math.max(1, a.seconds);
         long[] s = a.sum;
-        Object first = a.first;
-        if (first instanceof Rows.ContainerRow x) {
-            out.containers.add(new Rows.ContainerRow(x.host(), x.containerId(), ts, res, s[0], a.source,
+        Entry e = a.entry;
+        Key k = e.key;
+        String h = e.host;
+        switch (k.kind()) {
+            case 'c' -> out.containers.add(new Rows.ContainerRow(h, k.a(), ts, res, s[0], a.source,
                     s[1] / n, a.max[1], s[9] / n, s[10] / n, s[2], s[3], s[4], s[5], s[6], s[7], s[8],
                     (int) Math.round((double) s[11] / n)));
-        } else if (first instanceof Rows.ProcessRow x) {
-            out.processes.add(new Rows.ProcessRow(x.host(), x.containerId(), x.pid(), x.startTs(), ts, res,
+            case 'p' -> out.processes.add(new Rows.ProcessRow(h, a.containerId, k.x(), k.y(), ts, res,
                     s[0], s[1], s[2], a.source, s[3] / n, s[4] / n, a.max[4], s[5] / n, s[6], s[7],
                     s[8], s[9], s[10], s[11], s[12], s[13]));
-        } else if (first instanceof Rows.FileRow x) {
-            out.files.add(new Rows.FileRow(x.host(), x.containerId(), x.pid(), x.file(), ts, res, s[0], s[1], s[2], s[3]));
-        } else if (first instanceof Rows.ConnectionRow x) {
-            out.connections.add(new Rows.ConnectionRow(x.host(), x.containerId(), x.pid(), x.l4(), x.tuple(),
-                    x.serverPort(), ts, res, s[0], s[1]));
-        } else if (first instanceof Rows.PortRow x) {
-            out.ports.add(new Rows.PortRow(x.host(), x.containerId(), x.l4(), x.port(), ts, res, s[0], s[1]));
-        } else if (first instanceof Rows.SyscallRow x) {
-            out.syscalls.add(new Rows.SyscallRow(x.host(), x.containerId(), x.pid(), x.syscall(), ts, res,
-                    s[0], s[1], s[2], a.max[0]));
-        } else if (first instanceof Rows.ErrnoRow x) {
-            out.errnos.add(new Rows.ErrnoRow(x.host(), x.containerId(), x.pid(), x.syscall(), x.errno(), ts, res, s[0]));
-        } else if (first instanceof Rows.CpuRow x) {
-            out.cpus.add(new Rows.CpuRow(x.host(), x.cpu(), ts, res, s[0]));
-        } else if (first instanceof Rows.AgentRow x) {
-            out.agent.add(new Rows.AgentRow(x.host(), ts, res, s[0], s[1], s[2], s[3], s[4], s[5], s[6]));
+            case 'f' -> out.files.add(new Rows.FileRow(h, k.a(), k.x(), k.b(), ts, res, s[0], s[1], s[2], s[3]));
+            case 'n' -> out.connections.add(new Rows.ConnectionRow(h, k.a(), k.x(), k.b(), k.c(), e.serverPort, ts, res,
+                    s[0], s[1]));
+            case 'o' -> out.ports.add(new Rows.PortRow(h, k.a(), k.b(), (int) k.x(), ts, res, s[0], s[1]));
+            case 's' -> out.syscalls.add(new Rows.SyscallRow(h, k.a(), k.x(), k.b(), ts, res, s[0], s[1], s[2], a.max[0]));
+            case 'e' -> out.errnos.add(new Rows.ErrnoRow(h, k.a(), k.x(), k.b(), (int) k.y(), ts, res, s[0]));
+            case 'u' -> out.cpus.add(new Rows.CpuRow(h, (int) k.x(), ts, res, s[0]));
+            case 'a' -> out.agent.add(new Rows.AgentRow(h, ts, res, s[0], s[1], s[2], s[3], s[4], s[5], s[6]));
+            default -> throw new IllegalStateException("rollup key of unknown kind " + k.kind());
         }
     }
 }
