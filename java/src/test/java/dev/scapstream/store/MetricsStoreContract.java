@@ -265,6 +265,30 @@ public abstract class MetricsStoreContract {
         assertEquals(List.of(port), store.ports(H1, C1, 1L << 40, (1L << 40) + 1, 1));
     }
 
+    /**
+     * A batch can hold two versions of one rollup row: the writer coalesces queued seconds, and a
+     * 1 h row written at its process's exit is written again if its pid comes back. The later one
+     * must win whatever the values (Cassandra breaks a tie of write timestamps by value).
+     */
+    @Test
+    void theLaterOfTwoVersionsOfARowInOneBatchWins() {
+        for (Kind<?> k : KINDS) {
+            At at = new At(H1, C1, 7200, 3600);
+            Object early = k.row(at, 900); // larger values first: a tie broken by value would keep it
+            Object late = k.row(at, 3);
+            MetricsBatch b = new MetricsBatch();
+            addRow(k, b, early);
+            addRow(k, b, late);
+            store.write(b);
+            assertEquals(List.of(late), k.query(store, H1, C1, 7200, 7201, 3600), k.name);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <R> void addRow(Kind<R> k, MetricsBatch b, Object row) {
+        k.add.accept(b, (R) row);
+    }
+
     @Test
     void writingTheSameBatchTwiceChangesNothing() {
         MetricsBatch b = new MetricsBatch();

@@ -419,8 +419,22 @@ public final class CassandraStore implements MetricsStore {
 
     private <R extends Record> void addSeries(Series<R> s, MetricsBatch b, SecondWrites w) {
         CqlTable<R> t = s.table;
-        for (R row : s.rows.apply(b)) {
+        List<R> rows = s.rows.apply(b);
+        // Every row of a batch gets one write timestamp, and Cassandra breaks a tie of timestamps by
+        // value: of a rollup row written twice in one batch (coalesced seconds, a process's rows
+        // written at its exit and again later) only the later version may be sent. Raw rows are
+        // written in their own second only.
+        Map<List<Object>, Integer> lastRollup = null;
+        for (int i = 0; i < rows.size(); i++) {
+            R row = rows.get(i);
+            if (t.res(row) == 1) continue;
+            if (lastRollup == null) lastRollup = new HashMap<>();
+            lastRollup.put(t.key(row), i);
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            R row = rows.get(i);
             int res = t.res(row);
+            if (res != 1 && lastRollup.get(t.key(row)) != i) continue;
             long bucket = CqlTable.bucket(t.ts(row), res);
             BoundStatementBuilder bs = s.insert[res == 1 ? 0 : 1].boundStatementBuilder();
             t.bind(bs, row, bucket, config.ttl(res));

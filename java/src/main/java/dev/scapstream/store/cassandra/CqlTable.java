@@ -108,6 +108,13 @@ final class CqlTable<R extends Record> {
         return (Integer) get(resIndex, row);
     }
 
+    /** The row's primary key values (host, [container,] res, ts, clustering columns after ts). */
+    List<Object> key(R row) {
+        Object[] k = new Object[keyIndexes.length];
+        for (int i = 0; i < k.length; i++) k[i] = get(keyIndexes[i], row);
+        return Arrays.asList(k);
+    }
+
     static long bucket(long ts, int res) {
         long span = res * STEPS;
         return Math.floorDiv(ts, span) * span;
