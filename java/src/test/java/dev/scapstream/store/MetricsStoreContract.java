@@ -284,6 +284,22 @@ public abstract class MetricsStoreContract {
         }
     }
 
+    /** The same for a process seen before and after its execve, and a container whose names arrive late. */
+    @Test
+    void twoVersionsOfAProcessAndAContainerInOneBatchMergeLikeTwoWrites() {
+        long ns = 1_000_000_000L;
+        MetricsBatch b = new MetricsBatch();
+        b.processInfos.add(new Rows.ProcessInfo(H1, C1, 500, 7, 1000 * ns, 0, "sh", "/bin/sh", "-c cat f", "root"));
+        b.processInfos.add(new Rows.ProcessInfo(H1, C1, 500, 7, 1000 * ns, 1002 * ns, "cat", "/bin/cat", "", ""));
+        b.containerInfos.add(new Rows.ContainerInfo(H1, C1, "web", "", "docker", 1000, 1000));
+        b.containerInfos.add(new Rows.ContainerInfo(H1, C1, "", "nginx:1", "", 1001, 1001));
+        store.write(b);
+        assertEquals(List.of(new Rows.ProcessInfo(H1, C1, 500, 7, 1000 * ns, 1002 * ns, "cat", "/bin/cat", "-c cat f",
+                "root")), store.processes(H1, C1, 0, 10_000));
+        assertEquals(List.of(new Rows.ContainerInfo(H1, C1, "web", "nginx:1", "docker", 1000, 1001)),
+                store.containers(H1, 0, 10_000));
+    }
+
     @SuppressWarnings("unchecked")
     private static <R> void addRow(Kind<R> k, MetricsBatch b, Object row) {
         k.add.accept(b, (R) row);

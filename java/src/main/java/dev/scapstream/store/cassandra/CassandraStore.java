@@ -289,7 +289,12 @@ public final class CassandraStore implements MetricsStore {
                 }
             }
         }
+        // one version per process: two in one write share its timestamp, which Cassandra would break by value
+        Map<String, Rows.ProcessInfo> infos = new LinkedHashMap<>();
         for (Rows.ProcessInfo p : b.processInfos) {
+            infos.merge(p.host() + '\0' + p.containerId() + '\0' + p.pid() + '\0' + p.startTs(), p, CassandraStore::merge);
+        }
+        for (Rows.ProcessInfo p : infos.values()) {
             Long sec = second.get(p.host());
             long day = day(sec != null ? sec : Math.max(p.startTs(), p.exitTs()) / 1_000_000_000L);
             String key = p.host() + '\0' + p.containerId() + '\0' + p.pid() + '\0' + p.startTs();
@@ -337,7 +342,14 @@ public final class CassandraStore implements MetricsStore {
             s.setInt(11, infoTtl);
             w.add("processes", new BucketKey(i.host(), i.containerId(), 0, d.day()), s);
         }
+        // likewise one version per container and day, merged as two writes would be
+        Map<List<Object>, Rows.ContainerInfo> ctrs = new LinkedHashMap<>();
         for (Rows.ContainerInfo c : b.containerInfos) {
+            ctrs.merge(List.of(c.host(), c.id(), day(c.lastSeen())), c, (old, c2) -> new Rows.ContainerInfo(c2.host(),
+                    c2.id(), known(c2.name(), old.name()), known(c2.image(), old.image()), known(c2.runtime(), old.runtime()),
+                    Math.min(old.firstSeen(), c2.firstSeen()), Math.max(old.lastSeen(), c2.lastSeen())));
+        }
+        for (Rows.ContainerInfo c : ctrs.values()) {
             long day = day(c.lastSeen());
             BoundStatementBuilder s = insertContainer.boundStatementBuilder()
                     .setString(0, c.host()).setLong(1, day).setString(2, c.id()).setLong(3, c.firstSeen())
