@@ -80,6 +80,12 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         Proc(long pid) {
             this.pid = pid;
         }
+
+        /** Empties a slot for the next second (a method, not varargs: nothing allocated per second). */
+        void clear(int s) {
+            cpuNs[s] = 0; userNs[s] = 0; sysNs[s] = 0; fileIn[s] = 0; fileOut[s] = 0; netIn[s] = 0; netOut[s] = 0;
+            calls[s] = 0; errors[s] = 0; rssMax[s] = 0;
+        }
     }
 
     private static final class Flow {
@@ -93,6 +99,10 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
             this.pid = pid;
             this.fdKey = fdKey;
         }
+
+        void clear(int s) {
+            in[s] = 0; out[s] = 0; opsIn[s] = 0; opsOut[s] = 0;
+        }
     }
 
     private static final class Sys {
@@ -105,6 +115,10 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         Sys(long pid, int nameId) {
             this.pid = pid;
             this.nameId = nameId;
+        }
+
+        void clear(int s) {
+            calls[s] = 0; errors[s] = 0; latency[s] = 0; maxLatency[s] = 0;
         }
     }
 
@@ -127,6 +141,11 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         final long[] netIn = new long[2], netOut = new long[2], calls = new long[2], errors = new long[2];
         long firstSeen = Long.MAX_VALUE, lastSeen = Long.MIN_VALUE;
         boolean active;
+
+        void clear(int s) {
+            cpuNs[s] = 0; fileIn[s] = 0; fileOut[s] = 0; fileOps[s] = 0; netIn[s] = 0; netOut[s] = 0; calls[s] = 0;
+            errors[s] = 0;
+        }
     }
 
     /**
@@ -460,7 +479,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
             } else if (p.infoDirty && p.exitTs != 0) {
                 p.infoDirty = false;
             }
-            zero(s, p.cpuNs, p.userNs, p.sysNs, p.fileIn, p.fileOut, p.netIn, p.netOut, p.calls, p.errors, p.rssMax);
+            p.clear(s);
             if (p.exitTs != 0 && p.exitTs < end) gone.add(p.pid);
         });
         for (long pid : gone) procs.remove(pid);
@@ -488,7 +507,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
             ContainerInfo info = dictionaries.container(key);
             b.containerInfos.add(new Rows.ContainerInfo(host, cid, info == null ? "" : info.name,
                     info == null ? "" : info.image, info == null ? "" : info.runtime, c.firstSeen, c.lastSeen));
-            zero(s, c.cpuNs, c.fileIn, c.fileOut, c.fileOps, c.netIn, c.netOut, c.calls, c.errors);
+            c.clear(s);
             c.active = m != null;
         }
 
@@ -508,7 +527,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
             } else if (sec - x.lastActive > IDLE_SECONDS_BEFORE_FORGET) {
                 idle.add((x.pid << 16) | (x.nameId & 0xffff));
             }
-            zero(s, x.calls, x.errors, x.latency, x.maxLatency);
+            x.clear(s);
         });
         for (long k : idle) syscalls.remove(k);
         idle.clear();
@@ -564,7 +583,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
             } else if (sec - f.lastActive > IDLE_SECONDS_BEFORE_FORGET) {
                 idle.add((f.pid << 32) | (f.fdKey & 0xffffffffL));
             }
-            zero(s, f.in, f.out, f.opsIn, f.opsOut);
+            f.clear(s);
         });
         for (long k : idle) map.remove(k);
     }
@@ -572,9 +591,5 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
     private String containerId(int key) {
         ContainerInfo c = dictionaries.container(key);
         return c == null ? ContainerInfo.HOST_ID : c.id;
-    }
-
-    private static void zero(int s, long[]... arrays) {
-        for (long[] a : arrays) a[s] = 0;
     }
 }
