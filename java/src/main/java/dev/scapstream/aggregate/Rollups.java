@@ -150,7 +150,7 @@ public final class Rollups {
     /**
      * Adds the raw rows of a closed second, then appends the rollup rows due now to the batch:
      * complete buckets, running totals on a minute's edge, and every key of the processes that
-     * exited in this second ({@code exited}: their pids).
+     * exited in this second ({@code exitedPids}).
      */
     public void add(MetricsBatch raw, long sec, List<Long> exitedPids) {
         for (Rows.ContainerRow x : raw.containers) {

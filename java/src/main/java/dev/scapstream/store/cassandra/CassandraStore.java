@@ -291,13 +291,11 @@ public final class CassandraStore implements MetricsStore {
         }
         // one version per process: two in one write share its timestamp, which Cassandra would break by value
         Map<String, Rows.ProcessInfo> infos = new LinkedHashMap<>();
-        for (Rows.ProcessInfo p : b.processInfos) {
-            infos.merge(p.host() + '\0' + p.containerId() + '\0' + p.pid() + '\0' + p.startTs(), p, CassandraStore::merge);
-        }
+        for (Rows.ProcessInfo p : b.processInfos) infos.merge(processKey(p), p, CassandraStore::merge);
         for (Rows.ProcessInfo p : infos.values()) {
             Long sec = second.get(p.host());
             long day = day(sec != null ? sec : Math.max(p.startTs(), p.exitTs()) / 1_000_000_000L);
-            String key = p.host() + '\0' + p.containerId() + '\0' + p.pid() + '\0' + p.startTs();
+            String key = processKey(p);
             Life life = alive.get(key);
             long first = life == null ? day : Math.min(life.firstDay, day);
             // an exit (or a new command line) is written into every day the process was seen in
@@ -309,10 +307,22 @@ public final class CassandraStore implements MetricsStore {
         return new Prepared(micros, b, days);
     }
 
+    private static String processKey(Rows.ProcessInfo p) {
+        return p.host() + '\0' + p.containerId() + '\0' + p.pid() + '\0' + p.startTs();
+    }
+
+    /** Two versions of a process merged as the processes table merges two writes. */
     private static Rows.ProcessInfo merge(Rows.ProcessInfo old, Rows.ProcessInfo p) {
         return new Rows.ProcessInfo(p.host(), p.containerId(), p.pid(), p.ppid(), p.startTs(),
                 p.exitTs() != 0 ? p.exitTs() : old.exitTs(), known(p.comm(), old.comm()), known(p.exe(), old.exe()),
                 known(p.args(), old.args()), known(p.user(), old.user()));
+    }
+
+    /** Two versions of a container (of one day) merged as two writes would be. */
+    private static Rows.ContainerInfo merge(Rows.ContainerInfo old, Rows.ContainerInfo c) {
+        return new Rows.ContainerInfo(c.host(), c.id(), known(c.name(), old.name()), known(c.image(), old.image()),
+                known(c.runtime(), old.runtime()), Math.min(old.firstSeen(), c.firstSeen()),
+                Math.max(old.lastSeen(), c.lastSeen()));
     }
 
     private static String known(String s, String old) {
@@ -345,9 +355,7 @@ public final class CassandraStore implements MetricsStore {
         // likewise one version per container and day, merged as two writes would be
         Map<List<Object>, Rows.ContainerInfo> ctrs = new LinkedHashMap<>();
         for (Rows.ContainerInfo c : b.containerInfos) {
-            ctrs.merge(List.of(c.host(), c.id(), day(c.lastSeen())), c, (old, c2) -> new Rows.ContainerInfo(c2.host(),
-                    c2.id(), known(c2.name(), old.name()), known(c2.image(), old.image()), known(c2.runtime(), old.runtime()),
-                    Math.min(old.firstSeen(), c2.firstSeen()), Math.max(old.lastSeen(), c2.lastSeen())));
+            ctrs.merge(List.of(c.host(), c.id(), day(c.lastSeen())), c, CassandraStore::merge);
         }
         for (Rows.ContainerInfo c : ctrs.values()) {
             long day = day(c.lastSeen());
@@ -434,19 +442,14 @@ public final class CassandraStore implements MetricsStore {
         List<R> rows = s.rows.apply(b);
         // Every row of a batch gets one write timestamp, and Cassandra breaks a tie of timestamps by
         // value: of a rollup row written twice in one batch (coalesced seconds, a process's rows
-        // written at its exit and again later) only the later version may be sent. Raw rows are
+        // written at its exit and again later) only the later version may be sent, so the rows are
+        // walked from the last (their order within one timestamp does not matter). Raw rows are
         // written in their own second only.
-        Map<List<Object>, Integer> lastRollup = null;
-        for (int i = 0; i < rows.size(); i++) {
-            R row = rows.get(i);
-            if (t.res(row) == 1) continue;
-            if (lastRollup == null) lastRollup = new HashMap<>();
-            lastRollup.put(t.key(row), i);
-        }
-        for (int i = 0; i < rows.size(); i++) {
+        Set<List<Object>> rollupsSent = new HashSet<>();
+        for (int i = rows.size() - 1; i >= 0; i--) {
             R row = rows.get(i);
             int res = t.res(row);
-            if (res != 1 && lastRollup.get(t.key(row)) != i) continue;
+            if (res != 1 && !rollupsSent.add(t.key(row))) continue;
             long bucket = CqlTable.bucket(t.ts(row), res);
             BoundStatementBuilder bs = s.insert[res == 1 ? 0 : 1].boundStatementBuilder();
             t.bind(bs, row, bucket, config.ttl(res));
