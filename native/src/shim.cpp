@@ -1132,6 +1132,8 @@ int32_t ss_stats(ss_capture* c, char* out, int32_t out_len) {
 		s += "events_seen " + std::to_string(c->events_seen) + "\n";
 		s += "events_returned " + std::to_string(c->events_returned) + "\n";
 		s += "threads " + std::to_string(c->inspector->m_thread_manager->get_thread_count()) + "\n";
+		const scap_machine_info* mi = c->inspector->get_machine_info();
+		s += "machine_cpus " + std::to_string(mi != nullptr ? mi->num_cpus : 0) + "\n";
 		s += "records_thread " + std::to_string(c->records[SS_REC_THREAD]) + "\n";
 		s += "records_container " + std::to_string(c->records[SS_REC_CONTAINER]) + "\n";
 		s += "records_fd " + std::to_string(c->records[SS_REC_FD]) + "\n";

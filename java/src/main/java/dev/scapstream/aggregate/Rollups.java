@@ -395,10 +395,7 @@ public final class Rollups {
     }
 
     private static CpuSource merge(CpuSource a, CpuSource b) {
-        if (a == null) return b;
-        if (a == CpuSource.SWITCH || b == CpuSource.SWITCH) return CpuSource.SWITCH;
-        if (a == CpuSource.PROCINFO || b == CpuSource.PROCINFO) return CpuSource.PROCINFO;
-        return CpuSource.UNKNOWN;
+        return CpuSource.merge(a, b);
     }
 
     private static void emitRow(MetricsBatch out, Acc a, long ts, int res) {

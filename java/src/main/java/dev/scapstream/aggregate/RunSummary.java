@@ -68,7 +68,7 @@ public final class RunSummary {
             v[4] += c.netInBytes();
             v[5] += c.netOutBytes();
             v[6] += c.syscalls();
-            cpuSource = c.cpuSource().name();
+            cpuSource = c.cpuSource().name(); // containers carry the time's source, never a split
         }
         for (Rows.ProcessRow p : b.processes) {
             if (p.res() != 1) continue;

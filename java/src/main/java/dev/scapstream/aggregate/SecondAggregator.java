@@ -46,13 +46,14 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
     private final Rollups rollups = new Rollups();
     private final LongSupplier[] dropCounters;
     private final long[] lastDrops;
+    private final int machineCpus;
+    private volatile long cpuOverCapacity; // seconds whose CPU exceeded the CPU count (a bug if ever > 0)
 
     private long openSec = Long.MIN_VALUE;
     private boolean sawSwitch;
     private boolean sawProcinfo;
 
     private final LongMap<Proc> procs = new LongMap<>(1024);
-    private static final Proc NO_PROC = new Proc(-1); // sink for events of threads libsinsp does not know
     private final LongMap<Flow> files = new LongMap<>(1024);
     private final LongMap<Flow> conns = new LongMap<>(256);
     private final LongMap<Sys> syscalls = new LongMap<>(1024);
@@ -65,15 +66,20 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
     private long[][] cpuBusy = new long[2][4];
     private final long[] events = new long[2];
 
-    /** Per process (by pid): two slots of counters, gauges from the kernel's last report. */
+    /**
+     * Per process (by pid): two slots of counters, gauges from the kernel's last report. CPU time
+     * from switch events and procinfo ticks are kept apart: one is chosen per second, never both.
+     */
     private static final class Proc {
         final long pid;
-        final long[] cpuNs = new long[2], userNs = new long[2], sysNs = new long[2];
+        final long[] cpuNs = new long[2], userTicks = new long[2], sysTicks = new long[2];
+        long allUserTicks, allSysTicks; // since the first sample: the split when a second has none
         final long[] fileIn = new long[2], fileOut = new long[2], netIn = new long[2], netOut = new long[2];
         final long[] calls = new long[2], errors = new long[2];
         final long[] rssMax = new long[2];
         long vmSize, vmRss, vmSwap, minor, major, lastMinor = -1, lastMajor = -1;
         long startTs, exitTs;
+        long lastActive; // second of the last activity, for processes libsinsp never knew
         int containerKey; // 0 = host until the process's thread is known
         boolean infoDirty = true;
 
@@ -83,7 +89,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
 
         /** Empties a slot for the next second (a method, not varargs: nothing allocated per second). */
         void clear(int s) {
-            cpuNs[s] = 0; userNs[s] = 0; sysNs[s] = 0; fileIn[s] = 0; fileOut[s] = 0; netIn[s] = 0; netOut[s] = 0;
+            cpuNs[s] = 0; userTicks[s] = 0; sysTicks[s] = 0; fileIn[s] = 0; fileOut[s] = 0; netIn[s] = 0; netOut[s] = 0;
             calls[s] = 0; errors[s] = 0; rssMax[s] = 0;
         }
     }
@@ -137,13 +143,13 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
     }
 
     private static final class Cont {
-        final long[] cpuNs = new long[2], fileIn = new long[2], fileOut = new long[2], fileOps = new long[2];
+        final long[] cpuNs = new long[2], procinfoNs = new long[2], fileIn = new long[2], fileOut = new long[2], fileOps = new long[2];
         final long[] netIn = new long[2], netOut = new long[2], calls = new long[2], errors = new long[2];
         long firstSeen = Long.MAX_VALUE, lastSeen = Long.MIN_VALUE;
         boolean active;
 
         void clear(int s) {
-            cpuNs[s] = 0; fileIn[s] = 0; fileOut[s] = 0; fileOps[s] = 0; netIn[s] = 0; netOut[s] = 0; calls[s] = 0;
+            cpuNs[s] = 0; procinfoNs[s] = 0; fileIn[s] = 0; fileOut[s] = 0; fileOps[s] = 0; netIn[s] = 0; netOut[s] = 0; calls[s] = 0;
             errors[s] = 0;
         }
     }
@@ -156,6 +162,16 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
      *                     preemptions) sampled once per closed second; null for a file
      */
     public SecondAggregator(String host, long graceNs, Consumer<MetricsBatch> sink, LongSupplier[] dropCounters) {
+        this(host, graceNs, sink, dropCounters, 0);
+    }
+
+    /**
+     * As above; {@code machineCpus} is the traced machine's CPU count (0 when unknown: then the
+     * CPUs that switch events name), the bound no second's CPU time may exceed.
+     */
+    public SecondAggregator(String host, long graceNs, Consumer<MetricsBatch> sink, LongSupplier[] dropCounters,
+                            int machineCpus) {
+        this.machineCpus = machineCpus;
         this.host = host;
         this.graceNs = graceNs;
         this.sink = sink;
@@ -189,6 +205,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         Proc p = procs.get(pid);
         if (p == null) {
             p = new Proc(pid);
+            p.lastActive = openSec; // a new key is not idle in the second that is closing next
             ThreadInfo t = dictionaries.thread(pid);
             if (t != null) {
                 p.startTs = t.cloneTs;
@@ -221,7 +238,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         }
         long tid = ev.tid();
         ThreadInfo t = d.thread(tid);
-        long pid = t != null ? t.pid : tid;
+        long pid = pidOf(tid, t);
         int ck = ev.containerKey();
         if (type == EventTypes.PROCEXIT_1_E) {
             if (t != null) exitedThreads.add(new long[] {tid, ts}); // forgotten once its second closes
@@ -236,7 +253,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         if ((flags & (RecordLayout.F_SYSCALL | RecordLayout.F_EXIT)) != (RecordLayout.F_SYSCALL | RecordLayout.F_EXIT)) {
             return;
         }
-        Proc p = t != null ? proc(pid) : NO_PROC;
+        Proc p = proc(pid);
         Cont c = cont(ck);
         c.active = true;
         long res = ev.res();
@@ -310,6 +327,15 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         }
     }
 
+    /**
+     * The pid of a thread. One libsinsp does not know, or knows without its process (the capture
+     * started mid-flight, or the clone was filtered out), is filed under its tid with the name
+     * unknown, as sysdig does.
+     */
+    private static long pidOf(long tid, ThreadInfo t) {
+        return t != null && t.pid > 0 ? t.pid : tid;
+    }
+
     private Flow flow(LongMap<Flow> map, long pid, int fdKey, int ck) {
         long key = (pid << 32) | (fdKey & 0xffffffffL);
         Flow f = map.get(key);
@@ -322,7 +348,11 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         return f;
     }
 
-    /** sysdig's formula: Δ(user+system ticks) since the thread's last sample, capped at one core. */
+    /**
+     * sysdig's formula: Δ(user+system ticks) since the thread's last sample, capped at one core.
+     * Kept beside the switch time, not added to it: it is the CPU time only of a capture without
+     * switch events, and otherwise gives only the user/system split.
+     */
     private void onProcinfo(EventView ev, Dictionaries d, int s) {
         sawProcinfo = true;
         long tid = ev.tid();
@@ -340,14 +370,12 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
             du = du * 100 / (du + ds);
             ds = total - du;
         }
-        ThreadInfo t = d.thread(tid);
-        if (t != null) {
-            Proc p = proc(t.pid);
-            p.cpuNs[s] += total * TICK_NS;
-            p.userNs[s] += du * TICK_NS;
-            p.sysNs[s] += ds * TICK_NS;
-        }
-        cont(ev.containerKey()).cpuNs[s] += total * TICK_NS;
+        Proc p = proc(pidOf(tid, d.thread(tid)));
+        p.userTicks[s] += du;
+        p.sysTicks[s] += ds;
+        p.allUserTicks += du;
+        p.allSysTicks += ds;
+        cont(ev.containerKey()).procinfoNs[s] += total * TICK_NS;
     }
 
     private void creditCpu(long tid, int containerKey, int cpuId, long sec, long ns) {
@@ -356,8 +384,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
             cpuBusy = new long[][] {java.util.Arrays.copyOf(cpuBusy[0], cpuId + 1), java.util.Arrays.copyOf(cpuBusy[1], cpuId + 1)};
         }
         cpuBusy[s][cpuId] += ns;
-        ThreadInfo t = dictionaries.thread(tid);
-        if (t != null) proc(t.pid).cpuNs[s] += ns;
+        proc(pidOf(tid, dictionaries.thread(tid))).cpuNs[s] += ns;
         Cont c = cont(containerKey);
         c.cpuNs[s] += ns;
         c.active = true;
@@ -416,6 +443,15 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         return rollups.keysRestarted();
     }
 
+    /**
+     * Closed seconds in which a process, a container, a CPU or the machine held more CPU time than
+     * the CPUs could give (any thread; telemetry). Switch intervals never overlap on a CPU, so this
+     * stays 0 unless the accounting is wrong.
+     */
+    public long cpuOverCapacitySeconds() {
+        return cpuOverCapacity;
+    }
+
     /** Event time (ns) of the last event of the last batch aggregated (any thread; telemetry). */
     public long aggregatedEventTs() {
         return aggregatedTs;
@@ -447,9 +483,19 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         // processes: every live one, idle or not (like csysdig); per container sums for memory
         Map<Integer, long[]> contMem = new HashMap<>(); // key -> {rss, rssMax, vm, swap, processes}
         List<Long> gone = new ArrayList<>();
+        long capacityNs = (long) Math.max(machineCpus, cpu.cpus()) * NS;
+        boolean[] over = {false};
         procs.forEachValue(p -> {
             boolean alive = (p.startTs == 0 || p.startTs < end) && (p.exitTs == 0 || p.exitTs >= startNs);
             ThreadInfo t = dictionaries.thread(p.pid);
+            if ((t == null || t.pid <= 0) && p.startTs == 0 && p.exitTs == 0) {
+                // never known to libsinsp: no start or exit will come, so it shows while active
+                // and is forgotten once idle
+                boolean active = p.cpuNs[s] > 0 || p.calls[s] > 0 || p.userTicks[s] + p.sysTicks[s] > 0;
+                if (active) p.lastActive = sec;
+                else if (sec - p.lastActive > IDLE_SECONDS_BEFORE_FORGET) gone.add(p.pid);
+                alive = active;
+            }
             if (t != null) p.containerKey = t.containerKey; // kept: the thread may be gone by the last row
             int ck = p.containerKey;
             String cid = containerId(ck);
@@ -459,10 +505,29 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
                 p.lastMinor = p.minor;
                 p.lastMajor = p.major;
                 long rssMax = Math.max(p.rssMax[s], p.vmRss);
-                long cpuNs = source == CpuSource.UNKNOWN ? -1 : p.cpuNs[s];
-                long user = source == CpuSource.PROCINFO ? p.userNs[s] : -1;
-                long sys = source == CpuSource.PROCINFO ? p.sysNs[s] : -1;
-                b.processes.add(new Rows.ProcessRow(host, cid, p.pid, p.startTs, sec, 1, cpuNs, user, sys, source,
+                long cpuNs, user = -1, sys = -1;
+                CpuSource rowSource = source;
+                long du = p.userTicks[s], ds = p.sysTicks[s];
+                if (du + ds == 0) {
+                    du = p.allUserTicks;
+                    ds = p.allSysTicks;
+                }
+                if (source == CpuSource.SWITCH) {
+                    cpuNs = p.cpuNs[s];
+                    if (du + ds > 0) { // the exact time, split by the ticks' ratio
+                        user = Math.round((double) cpuNs * du / (du + ds));
+                        sys = cpuNs - user;
+                        rowSource = CpuSource.SWITCH_SPLIT_BY_PROCINFO;
+                    }
+                } else if (source == CpuSource.PROCINFO) {
+                    user = p.userTicks[s] * TICK_NS;
+                    sys = p.sysTicks[s] * TICK_NS;
+                    cpuNs = user + sys;
+                } else {
+                    cpuNs = -1;
+                }
+                if (capacityNs > 0 && cpuNs > capacityNs) over[0] = true;
+                b.processes.add(new Rows.ProcessRow(host, cid, p.pid, p.startTs, sec, 1, cpuNs, user, sys, rowSource,
                         p.vmSize, p.vmRss, rssMax, p.vmSwap, minorDelta, majorDelta, p.fileIn[s], p.fileOut[s],
                         p.netIn[s], p.netOut[s], p.calls[s], p.errors[s]));
                 long[] m = contMem.computeIfAbsent(ck, k -> new long[5]);
@@ -499,7 +564,8 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
             String cid = containerId(key);
             c.firstSeen = Math.min(c.firstSeen, sec);
             c.lastSeen = Math.max(c.lastSeen, sec);
-            long cpuNs = source == CpuSource.UNKNOWN ? -1 : c.cpuNs[s];
+            long cpuNs = source == CpuSource.SWITCH ? c.cpuNs[s] : source == CpuSource.PROCINFO ? c.procinfoNs[s] : -1;
+            if (capacityNs > 0 && cpuNs > capacityNs) over[0] = true;
             b.containers.add(new Rows.ContainerRow(host, cid, sec, 1, cpuNs, source,
                     m == null ? 0 : m[0], m == null ? 0 : m[1], m == null ? 0 : m[2], m == null ? 0 : m[3],
                     c.fileIn[s], c.fileOut[s], c.fileOps[s], c.netIn[s], c.netOut[s], c.calls[s], c.errors[s],
@@ -542,11 +608,15 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         });
         for (long k : idle) errnos.remove(k);
 
+        long totalBusy = 0;
         for (int i = 0; i < Math.max(cpu.cpus(), cpuBusy[s].length); i++) {
             long busy = i < cpuBusy[s].length ? cpuBusy[s][i] : 0;
+            totalBusy += busy;
+            if (busy > NS) over[0] = true;
             if (i < cpu.cpus() || busy > 0) b.cpus.add(new Rows.CpuRow(host, i, sec, 1, busy));
             if (i < cpuBusy[s].length) cpuBusy[s][i] = 0;
         }
+        if ((capacityNs > 0 && totalBusy > capacityNs) || over[0]) cpuOverCapacity++;
         long[] drops = new long[6];
         for (int i = 0; dropCounters != null && i < dropCounters.length && i < drops.length; i++) {
             long v = dropCounters[i].getAsLong();

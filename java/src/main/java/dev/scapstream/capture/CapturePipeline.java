@@ -119,6 +119,7 @@ public final class CapturePipeline {
                 source.stop();
                 drainAfterStop();
             }
+            source.refreshStats(); // the final counters, for the consumers' last seconds
         } finally {
             awaitConsumed();
             disruptor.halt();

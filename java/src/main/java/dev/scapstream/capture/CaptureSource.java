@@ -10,23 +10,43 @@ import java.util.Map;
 
 /**
  * One libsinsp capture, offline (a .scap file, gzip or not) or live (modern eBPF probe or kernel
- * module): the same records either way. Owned by one thread, the capture thread.
+ * module): the same records either way.
+ *
+ * <p>Owned by one thread, the capture thread: the one that opened it. libsinsp is single-threaded
+ * and the shim's counters read its thread table, so every native call comes from that thread and
+ * any other thread's call is refused. Other threads (the aggregator's drop counters, /metrics)
+ * read {@link #stats()} from a snapshot the owner publishes after its batches.
  */
 public final class CaptureSource implements AutoCloseable {
     private static final int ERR_LEN = 1024;
 
+    private static final long STATS_EVERY_NS = 250_000_000L;
+
     private Pointer handle;
+    private final Thread owner = Thread.currentThread();
     private final boolean live;
     private final String description;
     private final Memory counters = new Memory(8);
     private final byte[] err = new byte[ERR_LEN];
     private boolean ended;
     private String pendingError;
+    private final byte[] statsText = new byte[64 * 1024];
+    private volatile Map<String, Long> statsSnapshot = Map.of();
+    private long statsAtNs;
 
     private CaptureSource(Pointer handle, boolean live, String description) {
         this.handle = handle;
         this.live = live;
         this.description = description;
+        refreshStats();
+    }
+
+    /** Refuses a native call from any thread but the owner (one volatile-free reference compare). */
+    private void checkOwner() {
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("capture " + description + " is owned by thread '" + owner.getName()
+                    + "'; called from '" + Thread.currentThread().getName() + "'");
+        }
     }
 
     /** Opens a capture file. Missing, foreign and unreadable files give a one-line CaptureException. */
@@ -107,6 +127,7 @@ public final class CaptureSource implements AutoCloseable {
      * a one-line CaptureException by the call after the one that returned the records read before it.
      */
     public boolean next(Batch batch, int maxWaitMs) {
+        checkOwner();
         if (handle == null) throw new IllegalStateException("capture closed");
         if (pendingError != null) {
             String msg = pendingError;
@@ -124,6 +145,9 @@ public final class CaptureSource implements AutoCloseable {
         batch.used = counters.getInt(0);
         batch.events = counters.getInt(4);
         batch.status = rc;
+        if (rc == NativeShim.ERROR || rc == NativeShim.EOF || (live && System.nanoTime() - statsAtNs >= STATS_EVERY_NS)) {
+            refreshStats();
+        }
         if (rc == NativeShim.ERROR) {
             // hand out what was read before the error first; the next call reports it
             ended = true;
@@ -151,6 +175,7 @@ public final class CaptureSource implements AutoCloseable {
      * that reads the events is ready, so setup time does not fill the kernel's buffers.
      */
     public void start() {
+        checkOwner();
         if (handle != null && live && NativeShim.ss_start(handle, err, err.length) != 0) {
             throw new CaptureException(description + ": " + NativeShim.text(err));
         }
@@ -158,16 +183,37 @@ public final class CaptureSource implements AutoCloseable {
 
     /** Stops a live capture: no new events; buffered ones can still be read until the end. */
     public void stop() {
+        checkOwner();
         if (handle != null && live) {
             NativeShim.ss_stop(handle, err, err.length);
+            refreshStats();
         }
     }
 
-    /** libscap counters: events, drops (total, per reason, per CPU when live) and the shim's own. */
+    /**
+     * libscap counters: events, drops (total, per reason, per CPU when live), the machine's CPU
+     * count and the shim's own. On the owner thread they are read now; on any other thread they
+     * are the owner's last snapshot (at most 250 ms old while live, final after the end).
+     */
     public Map<String, Long> stats() {
-        byte[] buf = new byte[64 * 1024];
-        if (handle == null || NativeShim.ss_stats(handle, buf, buf.length) < 0) return new LinkedHashMap<>();
-        return parseCounters(NativeShim.text(buf));
+        if (Thread.currentThread() == owner) refreshStats();
+        return statsSnapshot;
+    }
+
+    /** Reads the counters on the owner thread and publishes them for the other threads. */
+    public void refreshStats() {
+        checkOwner();
+        statsAtNs = System.nanoTime();
+        if (handle == null || NativeShim.ss_stats(handle, statsText, statsText.length) < 0) return;
+        statsSnapshot = java.util.Collections.unmodifiableMap(parseCounters(NativeShim.text(statsText)));
+    }
+
+    /**
+     * CPUs of the machine the events come from (libscap's machine info of a live capture), 0 when
+     * unknown (a file: libscap 0.20 does not hand out its machine block).
+     */
+    public int machineCpus() {
+        return statsSnapshot.getOrDefault("machine_cpus", 0L).intValue();
     }
 
     /** The shim's "name value" lines (ss_stats, and what scapstream-rawbench prints) as a map, in order. */
@@ -192,7 +238,9 @@ public final class CaptureSource implements AutoCloseable {
 
     @Override
     public void close() {
+        checkOwner();
         if (handle != null) {
+            refreshStats();
             NativeShim.ss_close(handle);
             handle = null;
         }

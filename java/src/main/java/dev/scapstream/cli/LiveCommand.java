@@ -43,6 +43,10 @@ final class LiveCommand implements Callable<Integer> {
     @Option(names = "--host", description = "host name stored with every row (default: this machine's)")
     String host;
 
+    @Option(names = {"-w", "--write"}, paramLabel = "FILE", description = "also write every event captured to "
+            + "this .scap file, as `record` does (`replay` of it gives the same rows)")
+    java.nio.file.Path write;
+
     @Option(names = "--json", description = "print the summary as JSON")
     boolean json;
 
@@ -64,7 +68,11 @@ final class LiveCommand implements Callable<Integer> {
         Retention retention = store.retention();
         String h = host != null ? host : InetAddress.getLocalHost().getHostName();
         // metrics need only syscall exits (see CaptureSource.openFile)
-        LiveOptions options = new LiveOptions(probe.engine(), Filters.join(filter), probe.bufferBytes(), null, true,
+        if (write != null) {
+            java.nio.file.Path parent = write.toAbsolutePath().getParent();
+            if (parent != null && !java.nio.file.Files.isDirectory(parent)) throw new Main.UserError(parent + ": no such directory");
+        }
+        LiveOptions options = new LiveOptions(probe.engine(), Filters.join(filter), probe.bufferBytes(), write, true,
                 probe.pageFaults, false, false);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

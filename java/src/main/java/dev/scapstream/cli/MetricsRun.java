@@ -44,7 +44,7 @@ final class MetricsRun {
             drops = new LongSupplier[DROP_KEYS.length];
             for (int i = 0; i < DROP_KEYS.length; i++) {
                 String k = DROP_KEYS[i];
-                drops[i] = () -> source.stats().getOrDefault(k, 0L);
+                drops[i] = () -> source.stats().getOrDefault(k, 0L); // the capture thread's snapshot
             }
         }
         long[] newest = {Long.MIN_VALUE};
@@ -53,7 +53,7 @@ final class MetricsRun {
                 summary.add(b);
                 writer.accept(b);
                 for (var a : b.agent) newest[0] = Math.max(newest[0], a.ts());
-            }, drops);
+            }, drops, source.machineCpus());
             CapturePipeline pipeline = new CapturePipeline(source, List.of(agg));
             if (telemetry != null) telemetry.attach(source, pipeline, agg, writer);
             Thread bar = progress ? progressThread(pipeline, err, t0) : null;

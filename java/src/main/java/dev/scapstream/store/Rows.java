@@ -14,10 +14,39 @@ public final class Rows {
     public enum CpuSource {
         /** exact on-CPU time from sched_switch events */
         SWITCH,
+        /**
+         * exact on-CPU time from sched_switch events, split into user and system time by the ratio
+         * of the procinfo ticks of the same process (of that second, else since its first sample)
+         */
+        SWITCH_SPLIT_BY_PROCINFO,
         /** sysdig's formula over procinfo samples (Δ user+system ticks, capped at one core per thread) */
         PROCINFO,
         /** the trace has neither: CPU is unknown, not zero */
-        UNKNOWN
+        UNKNOWN;
+
+        /** Whether the CPU time is exact (from switch events). */
+        public boolean exact() {
+            return this == SWITCH || this == SWITCH_SPLIT_BY_PROCINFO;
+        }
+
+        /**
+         * The source of a sum of rows of these two sources (the one rule for rollups, summaries
+         * and views): exact time wins over estimates, and a known split over none.
+         */
+        public static CpuSource merge(CpuSource a, CpuSource b) {
+            if (a == null) return b;
+            if (b == null) return a;
+            return a.rank() <= b.rank() ? a : b;
+        }
+
+        private int rank() {
+            return switch (this) {
+                case SWITCH_SPLIT_BY_PROCINFO -> 0;
+                case SWITCH -> 1;
+                case PROCINFO -> 2;
+                case UNKNOWN -> 3;
+            };
+        }
     }
 
     public record ContainerRow(String host, String containerId, long ts, int res,

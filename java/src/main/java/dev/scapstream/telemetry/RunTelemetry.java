@@ -91,6 +91,9 @@ public final class RunTelemetry {
             p.counter("scapstream_rollup_keys_restarted_total", "New rollup keys of a pid whose earlier process's keys "
                     + "were forgotten the same day: their 1 h / 1 d rows may hold the later process's totals only.",
                     agg.rollupKeysRestarted());
+            p.counter("scapstream_cpu_over_capacity_seconds_total", "Closed seconds in which a process, a container, "
+                    + "a CPU or the machine held more CPU time than the CPUs could give (0 unless the accounting is wrong).",
+                    agg.cpuOverCapacitySeconds());
         }
         if (agg != null && src != null && src.isLive() && agg.aggregatedEventTs() > 0) {
             double lag = (System.currentTimeMillis() * 1_000_000L - agg.aggregatedEventTs()) / 1e9;

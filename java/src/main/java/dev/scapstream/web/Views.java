@@ -169,7 +169,7 @@ final class Views {
                 cpu += c.cpuNs();
                 cpuKnown = true;
             }
-            if (source == null || c.cpuSource() != Rows.CpuSource.SWITCH) source = c.cpuSource();
+            source = Rows.CpuSource.merge(source, c.cpuSource());
             peak = Math.max(peak, c.memRssMaxKb());
             rss = c.memRssKb();
             fileIn += c.fileInBytes();
@@ -255,7 +255,7 @@ final class Views {
                 p.cpuNs += x.cpuNs();
                 p.cpuKnown = true;
             }
-            if (p.source == null || x.cpuSource() != Rows.CpuSource.SWITCH) p.source = x.cpuSource();
+            p.source = Rows.CpuSource.merge(p.source, x.cpuSource());
             p.fileIn += x.fileInBytes();
             p.fileOut += x.fileOutBytes();
             p.netIn += x.netInBytes();
