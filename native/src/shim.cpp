@@ -95,6 +95,9 @@ struct thread_seen {
 	uint64_t exec_ts = 0;
 	uint32_t container_key = 0;
 	bool exited = false;  // after procexit libsinsp's leftover info is not to be trusted
+	uint64_t exit_ts = 0;  // event time of the procexit
+	bool before_capture = false;  // from the initial thread table: its start is "before" (0)
+	uint64_t initial_exec_ts = 0;  // its exec as the initial table had it, also "before"
 	uint64_t enter_ts = 0;       // the thread's last syscall enter, for the exit's latency
 	uint16_t enter_type = 0xffff;
 	uint32_t uid = 0;
@@ -194,7 +197,9 @@ struct ss_capture {
 	std::string fd_key_scratch;
 	std::vector<std::string> pending_container_ids;  // containers to (re)describe
 	uint64_t batches = 0;
-	uint64_t exited_threads = 0;  // entries of `threads` marked exited since the last sweep
+	uint64_t exited_threads = 0;  // entries of `threads` marked exited and not yet forgotten
+	uint64_t last_exit_ts = 0;    // event time of the latest procexit
+	uint64_t exited_kept = 0;     // exited entries the last sweep kept (too recent)
 	uint64_t records[6] = {0, 0, 0, 0, 0, 0};  // by SS_REC_* kind, for ss_stats
 };
 
@@ -285,7 +290,13 @@ std::string user_name(ss_capture* c, const sinsp_threadinfo& t) {
 }
 
 // Describes thread t into p if it fits; returns bytes written or 0 when out of room.
-size_t write_thread(ss_capture* c, const sinsp_threadinfo& t, uint32_t ckey, uint8_t* p, size_t room) {
+size_t write_thread(ss_capture* c,
+                    const sinsp_threadinfo& t,
+                    uint32_t ckey,
+                    uint64_t clone_ts,
+                    uint64_t exec_ts,
+                    uint8_t* p,
+                    size_t room) {
 	std::string args = joined_args(t);
 	std::string user = user_name(c, t);
 	size_t len = align8(SS_THREAD_FIXED + str_size(t.m_comm) + str_size(t.m_exe) +
@@ -305,8 +316,8 @@ size_t write_thread(ss_capture* c, const sinsp_threadinfo& t, uint32_t ckey, uin
 	w64(p + 8, static_cast<uint64_t>(t.m_tid));
 	w64(p + 16, static_cast<uint64_t>(t.m_pid));
 	w64(p + 24, static_cast<uint64_t>(t.m_ptid));
-	w64(p + 32, t.m_clone_ts);
-	w64(p + 40, t.m_lastexec_ts);
+	w64(p + 32, clone_ts);
+	w64(p + 40, exec_ts);
 	w32(p + 48, t.m_uid);
 	w32(p + 52, ckey);
 	w32(p + 56, t.m_flags);
@@ -344,6 +355,10 @@ size_t ensure_thread(ss_capture* c,
 	if(seen_out != nullptr) {
 		*seen_out = &seen;
 	}
+	// a tid reused by a thread cloned after the old one's exit is a new thread
+	if(seen.exited && t->m_clone_ts > seen.exit_ts) {
+		seen = thread_seen();
+	}
 	// a thread that exited keeps what Java was told (a last switch-out can follow its procexit)
 	bool changed = !seen.exited &&
 	               (seen.ptr != t || seen.clone_ts != t->m_clone_ts || seen.exec_ts != t->m_lastexec_ts ||
@@ -361,7 +376,14 @@ size_t ensure_thread(ss_capture* c,
 			used += n;
 			c->pending_container_ids.pop_back();
 		}
-		size_t n = write_thread(c, *t, ckey, p + used, room - used);
+		// a live table knows some starts from /proc, a recording's table none: both say "before"
+		if(c->initial_pos < c->initial_tids.size() && !seen.before_capture) {
+			seen.before_capture = true;
+			seen.initial_exec_ts = t->m_lastexec_ts;
+		}
+		bool exec_before = seen.before_capture && t->m_lastexec_ts == seen.initial_exec_ts;
+		size_t n = write_thread(c, *t, ckey, seen.before_capture ? 0 : t->m_clone_ts,
+		                        exec_before ? 0 : t->m_lastexec_ts, p + used, room - used);
 		if(n == 0) {
 			*full = true;
 				return used;
@@ -451,16 +473,26 @@ uint32_t fd_key_of(ss_capture* c, const sinsp_fdinfo* fd, uint8_t* p, size_t roo
 	return key;
 }
 
-void sweep_exited(ss_capture* c) {
+// Forgets exited threads libsinsp has dropped too, once their exit is kKeepExitedNs of event time
+// old: a late switch-out still finds its container. Event time, not batch boundaries, decides,
+// so a live capture and a replay of its recording attribute the same slices.
+constexpr uint64_t kKeepExitedNs = 2000000000ull;
+
+void sweep_exited(ss_capture* c, uint64_t now_ts) {
+	uint64_t left = 0;
 	for(auto it = c->threads.begin(); it != c->threads.end();) {
-		if(it->second.exited && !c->inspector->get_thread_ref(it->first, false, true)) {
+		if(it->second.exited && it->second.exit_ts + kKeepExitedNs > now_ts) {
+			left++;
+			++it;
+		} else if(it->second.exited && !c->inspector->get_thread_ref(it->first, false, true)) {
 			c->thread_cache[static_cast<uint64_t>(it->first) & (ss_capture::kThreadCache - 1)].seen = nullptr;
 			it = c->threads.erase(it);
 		} else {
 			++it;
 		}
 	}
-	c->exited_threads = 0;
+	c->exited_threads = left;
+	c->exited_kept = left;
 	c->fast_thread = nullptr;
 }
 
@@ -684,6 +716,7 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room, bool* c
 	// latency = exit ts - enter ts of the same thread (libsinsp 0.20 leaves generic syscalls out);
 	// a thread has one syscall in flight, so its last enter is the one this exit matches
 	uint64_t latency = 0;
+	bool matched_enter = false;
 	if((flags & SS_F_SYSCALL) && seen != nullptr) {
 		if(!(flags & SS_F_EXIT)) {
 			seen->enter_ts = ts;
@@ -706,8 +739,10 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room, bool* c
 				return used;
 			}
 		} else if(seen->enter_type + 1 == type && ts >= seen->enter_ts) {
+			// the enter is consumed only once the record is written (below): an exit retried in
+			// the next batch keeps its latency, wherever a batch ends
 			latency = ts - seen->enter_ts;
-			seen->enter_type = 0xffff;
+			matched_enter = true;
 		}
 	}
 	switch(ti.special) {
@@ -802,6 +837,9 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room, bool* c
 	w32(q + 44, seen != nullptr ? seen->container_key : 0);
 	w32(q + 48, fdkey);
 	w32(q + 52, static_cast<uint32_t>(fdnum));
+	if(matched_enter) {
+		seen->enter_type = 0xffff;
+	}
 	*complete = true;
 	return used + SS_EVENT_SIZE;
 }
@@ -1052,6 +1090,8 @@ int32_t ss_next_batch(ss_capture* c,
 				auto it = c->threads.find(e->get_scap_evt()->tid);
 				if(it != c->threads.end()) {
 					it->second.exited = true;
+					it->second.exit_ts = e->get_scap_evt()->ts;
+					c->last_exit_ts = it->second.exit_ts;
 					c->exited_threads++;
 				}
 				c->fast_thread = nullptr;
@@ -1065,8 +1105,8 @@ int32_t ss_next_batch(ss_capture* c,
 			used += write_skipped(c, buf + used, room - used);
 		}
 		// exited threads are forgotten once libsinsp has dropped them too (bounded table)
-		if(c->exited_threads > 256) {
-			sweep_exited(c);
+		if(c->exited_threads > c->exited_kept + 256) {
+			sweep_exited(c, c->last_exit_ts);
 		}
 		// name and image of a container arrive late (asynchronous runtime lookups): re-check them
 		if(!c->containers.empty() && (c->live || c->eof || (c->batches++ & 15) == 0)) {

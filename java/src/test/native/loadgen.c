@@ -97,16 +97,17 @@ static int spin(int threads, double seconds) {
 }
 
 /* ---- mem ---- */
-static long status_kb(const char* key) {
+/* VmRSS, VmSize, VmHWM in kB, in one read of /proc/self/status */
+static void status_kb(long out[3]) {
+	static const char* keys[3] = {"VmRSS:", "VmSize:", "VmHWM:"};
 	FILE* f = fopen("/proc/self/status", "r");
 	char line[256];
-	long v = -1;
-	size_t n = strlen(key);
 	while(f && fgets(line, sizeof line, f)) {
-		if(strncmp(line, key, n) == 0 && line[n] == ':') v = atol(line + n + 1);
+		for(int i = 0; i < 3; i++) {
+			if(strncmp(line, keys[i], strlen(keys[i])) == 0) out[i] = atol(line + strlen(keys[i]));
+		}
 	}
 	if(f) fclose(f);
-	return v;
 }
 
 static int mem(int steps, long mib, int step_ms) {
@@ -119,10 +120,14 @@ static int mem(int steps, long mib, int step_ms) {
 		struct timespec d = {step_ms / 1000, (step_ms % 1000) * 1000000L};
 		nanosleep(&d, NULL);
 	}
+	/* a first read touches what reading touches; the brk exit after it reports the sizes the
+	 * second read sees */
+	long v[3] = {-1, -1, -1};
+	status_kb(v);
 	sbrk(0);
-	long rss = status_kb("VmRSS"), size = status_kb("VmSize"), hwm = status_kb("VmHWM");
+	status_kb(v);
 	printf("{\"mode\": \"mem\", \"pid\": %d, \"vm_rss_kb\": %ld, \"vm_size_kb\": %ld, \"vm_hwm_kb\": %ld}\n", getpid(),
-	       rss, size, hwm);
+	       v[0], v[1], v[2]);
 	fflush(stdout);
 	/* stay a while, so the last gauges are seen in a closed second */
 	sleep(2);
@@ -291,11 +296,17 @@ static int faults(long mib) {
 int main(int argc, char** argv) {
 	if(argc > 2 && strcmp(argv[1], "--cgroup") == 0) {
 		join_cgroup(argv[2]);
+		/* by its own path, not /proc/self/exe: the name after execve is the path's last part */
+		static char self[4096];
+		ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+		if(n <= 0) die("readlink /proc/self/exe");
+		self[n] = '\0';
 		argv[2] = argv[0];
-		execv("/proc/self/exe", argv + 2);
+		execv(self, argv + 2);
 		die("execv");
 	}
-	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
+	static char out[1 << 20]; /* static: no allocation after a mode measured its memory */
+	setvbuf(stdout, out, _IOFBF, sizeof out);
 	const char* m = argc > 1 ? argv[1] : "";
 	if(strcmp(m, "spin") == 0 && argc == 4) return spin(atoi(argv[2]), atof(argv[3]));
 	if(strcmp(m, "mem") == 0 && argc == 5) return mem(atoi(argv[2]), atol(argv[3]), atoi(argv[4]));

@@ -78,7 +78,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         final long[] calls = new long[2], errors = new long[2];
         final long[] rssMax = new long[2];
         long vmSize, vmRss, vmSwap, minor, major, lastMinor = -1, lastMajor = -1;
-        long startTs, exitTs;
+        long startTs, exitTs, execTs;
         long lastActive; // second of the last activity, for processes libsinsp never knew
         int containerKey; // 0 = host until the process's thread is known
         boolean infoDirty = true;
@@ -147,6 +147,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         final long[] netIn = new long[2], netOut = new long[2], calls = new long[2], errors = new long[2];
         long firstSeen = Long.MAX_VALUE, lastSeen = Long.MIN_VALUE;
         boolean active;
+        boolean infoDirty; // a new description (name, image) to write even when not active
 
         void clear(int s) {
             cpuNs[s] = 0; procinfoNs[s] = 0; fileIn[s] = 0; fileOut[s] = 0; fileOps[s] = 0; netIn[s] = 0; netOut[s] = 0; calls[s] = 0;
@@ -405,7 +406,16 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
             procs.remove(t.pid);
         }
         p = proc(t.pid);
-        p.startTs = t.cloneTs;
+        // a process from before the capture keeps start 0 ("before"): a live libsinsp may later
+        // learn its start from /proc, a replay of the same events cannot
+        if (isNew || p.startTs != 0) p.startTs = t.cloneTs;
+        if (t.execTs != p.execTs) {
+            // an execve gives the process a new address space, and the kernel a new VmHWM: the
+            // peak does not carry what the pre-exec image (e.g. a vfork child of a big parent) held
+            p.execTs = t.execTs;
+            p.rssMax[0] = 0;
+            p.rssMax[1] = 0;
+        }
         p.infoDirty = true;
     }
 
@@ -425,7 +435,10 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
 
     @Override
     public void onContainer(ContainerInfo c) {
-        cont(c.key).active = true;
+        // a description is no activity: when a runtime's lookup completes differs between live and
+        // a replay of the same events, and a container shows only in seconds its processes or
+        // events do
+        cont(c.key).infoDirty = true;
     }
 
     @Override
@@ -560,19 +573,23 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         for (int key = 0; key < containers.size(); key++) {
             Cont c = containers.get(key);
             long[] m = contMem.get(key);
-            if (c == null || (!c.active && m == null)) continue;
+            if (c == null) continue;
             String cid = containerId(key);
+            if (!c.active && m == null) {
+                if (c.infoDirty && c.firstSeen != Long.MAX_VALUE) b.containerInfos.add(containerInfo(key, cid, c));
+                c.infoDirty = false;
+                continue;
+            }
             c.firstSeen = Math.min(c.firstSeen, sec);
             c.lastSeen = Math.max(c.lastSeen, sec);
+            c.infoDirty = false;
             long cpuNs = source == CpuSource.SWITCH ? c.cpuNs[s] : source == CpuSource.PROCINFO ? c.procinfoNs[s] : -1;
             if (capacityNs > 0 && cpuNs > capacityNs) over[0] = true;
             b.containers.add(new Rows.ContainerRow(host, cid, sec, 1, cpuNs, source,
                     m == null ? 0 : m[0], m == null ? 0 : m[1], m == null ? 0 : m[2], m == null ? 0 : m[3],
                     c.fileIn[s], c.fileOut[s], c.fileOps[s], c.netIn[s], c.netOut[s], c.calls[s], c.errors[s],
                     m == null ? 0 : (int) m[4]));
-            ContainerInfo info = dictionaries.container(key);
-            b.containerInfos.add(new Rows.ContainerInfo(host, cid, info == null ? "" : info.name,
-                    info == null ? "" : info.image, info == null ? "" : info.runtime, c.firstSeen, c.lastSeen));
+            b.containerInfos.add(containerInfo(key, cid, c));
             c.clear(s);
             c.active = m != null;
         }
@@ -656,6 +673,12 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
             f.clear(s);
         });
         for (long k : idle) map.remove(k);
+    }
+
+    private Rows.ContainerInfo containerInfo(int key, String cid, Cont c) {
+        ContainerInfo info = dictionaries.container(key);
+        return new Rows.ContainerInfo(host, cid, info == null ? "" : info.name, info == null ? "" : info.image,
+                info == null ? "" : info.runtime, c.firstSeen, c.lastSeen);
     }
 
     private String containerId(int key) {
