@@ -52,6 +52,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
     private long openSec = Long.MIN_VALUE;
     private boolean sawSwitch;
     private boolean sawProcinfo;
+    private boolean sawPageFaults;
 
     private final LongMap<Proc> procs = new LongMap<>(1024);
     private final LongMap<Flow> files = new LongMap<>(1024);
@@ -76,7 +77,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         long allUserTicks, allSysTicks; // since the first sample: the split when a second has none
         final long[] fileIn = new long[2], fileOut = new long[2], netIn = new long[2], netOut = new long[2];
         final long[] calls = new long[2], errors = new long[2];
-        final long[] rssMax = new long[2];
+        final long[] rssMax = new long[2], faults = new long[2];
         long vmSize, vmRss, vmSwap, minor, major, lastMinor = -1, lastMajor = -1;
         long startTs, exitTs, execTs;
         long lastActive; // second of the last activity, for processes libsinsp never knew
@@ -90,7 +91,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         /** Empties a slot for the next second (a method, not varargs: nothing allocated per second). */
         void clear(int s) {
             cpuNs[s] = 0; userTicks[s] = 0; sysTicks[s] = 0; fileIn[s] = 0; fileOut[s] = 0; netIn[s] = 0; netOut[s] = 0;
-            calls[s] = 0; errors[s] = 0; rssMax[s] = 0;
+            calls[s] = 0; errors[s] = 0; rssMax[s] = 0; faults[s] = 0;
         }
     }
 
@@ -240,6 +241,11 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         long tid = ev.tid();
         ThreadInfo t = d.thread(tid);
         long pid = pidOf(tid, t);
+        if (type == EventTypes.PAGE_FAULT_E) {
+            sawPageFaults = true;
+            proc(pid).faults[s]++;
+            return;
+        }
         int ck = ev.containerKey();
         if (type == EventTypes.PROCEXIT_1_E) {
             if (t != null) exitedThreads.add(new long[] {tid, ts}); // forgotten once its second closes
@@ -513,7 +519,9 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
             int ck = p.containerKey;
             String cid = containerId(ck);
             if (alive) {
-                long minorDelta = p.lastMinor < 0 ? 0 : Math.max(0, p.minor - p.lastMinor);
+                // with page fault events, they are the count (minor and major alike: the tracepoint
+                // fires before the kernel knows which); else the kernel's counters as libsinsp had them
+                long minorDelta = sawPageFaults ? p.faults[s] : p.lastMinor < 0 ? 0 : Math.max(0, p.minor - p.lastMinor);
                 long majorDelta = p.lastMajor < 0 ? 0 : Math.max(0, p.major - p.lastMajor);
                 p.lastMinor = p.minor;
                 p.lastMajor = p.major;
