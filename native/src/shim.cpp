@@ -1192,8 +1192,9 @@ int32_t ss_stats(ss_capture* c, char* out, int32_t out_len) {
 			uint32_t nstats = 0;
 			int32_t rc = 0;
 			const metrics_v2* m = c->inspector->get_capture_stats_v2(
-			        METRICS_V2_KERNEL_COUNTERS | METRICS_V2_KERNEL_COUNTERS_PER_CPU |
-			                METRICS_V2_LIBBPF_STATS,
+			        // not METRICS_V2_LIBBPF_STATS: it asks the kernel about every program of the
+			        // probe, milliseconds the capture thread would not be reading its buffers
+			        METRICS_V2_KERNEL_COUNTERS | METRICS_V2_KERNEL_COUNTERS_PER_CPU,
 			        &nstats,
 			        &rc);
 			for(uint32_t i = 0; m != nullptr && i < nstats; i++) {
