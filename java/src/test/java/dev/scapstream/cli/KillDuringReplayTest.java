@@ -27,12 +27,21 @@ class KillDuringReplayTest {
     Path tmp;
 
     /** Runs the CLI in a child JVM (a SIGKILL must not take the test JVM with it). */
-    private static int replayInChild(Path db, Path log, String... jvmFlags) throws IOException, InterruptedException {
+    private static int replayInChild(Path db, Path log) throws IOException, InterruptedException {
+        return replayInChild(db, log, 0);
+    }
+
+    /** With killAtWrite > 0, the child kills itself as that store write begins (KillAtWriteMain). */
+    private static int replayInChild(Path db, Path log, long killAtWrite) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElseThrow());
-        cmd.addAll(List.of(jvmFlags));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "replay", "--db", db.toString(), "--host", "kill-test",
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
+        if (killAtWrite > 0) {
+            cmd.addAll(List.of(dev.scapstream.testsupport.KillAtWriteMain.class.getName(), Long.toString(killAtWrite)));
+        } else {
+            cmd.add(Main.class.getName());
+        }
+        cmd.addAll(List.of("replay", "--db", db.toString(), "--host", "kill-test",
                 TestData.fixtures().resolve("basic.scap.gz").toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertTrue(p.waitFor(2, TimeUnit.MINUTES), "replay finished");
@@ -95,7 +104,7 @@ class KillDuringReplayTest {
 
         Path crashed = tmp.resolve("crashed.db");
         // SIGKILL as the third write starts: two seconds committed, the third in flight
-        int code = replayInChild(crashed, tmp.resolve("crashed.log"), "-Dscapstream.fault.kill9-before-write=3");
+        int code = replayInChild(crashed, tmp.resolve("crashed.log"), 3);
         assertEquals(128 + 9, code, "killed by SIGKILL: " + Files.readString(tmp.resolve("crashed.log")));
         assertEquals("ok", integrity(crashed));
         long survived = agentSeconds(crashed);

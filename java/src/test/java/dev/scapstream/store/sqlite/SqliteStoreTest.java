@@ -1,6 +1,10 @@
-package dev.scapstream.store;
+package dev.scapstream.store.sqlite;
 
-import dev.scapstream.store.sqlite.SqliteStore;
+import dev.scapstream.store.MetricsBatch;
+import dev.scapstream.store.MetricsStore;
+import dev.scapstream.store.MetricsStoreContract;
+import dev.scapstream.store.Rows;
+import dev.scapstream.store.StoreException;
 import dev.scapstream.testsupport.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
