@@ -987,7 +987,9 @@ ss_capture* ss_open(int mode,
 		return c.release();
 	} catch(const std::exception& ex) {
 		std::string msg = ex.what();
-		if(!g_open_log.empty() && msg.find(g_open_log) == std::string::npos) {
+		// libpman's and libbpf's reasons of a live failure; for a file, the log holds only
+		// unrelated lines (the host's /proc as libsinsp found it)
+		if(mode != SS_MODE_FILE && !g_open_log.empty() && msg.find(g_open_log) == std::string::npos) {
 			msg += " (" + g_open_log + ")";
 		}
 		put_err(err, err_len, msg);

@@ -107,6 +107,10 @@ public final class CaptureSource implements AutoCloseable {
             if (lower.contains("magic") || lower.contains("block type") || lower.contains("unknown block")) {
                 return what + ": not a .scap capture file (" + msg + ")";
             }
+            if (lower.contains("error reading from file") || lower.contains("unexpected end") || lower.contains("truncat")) {
+                // the header or the tables end before they should: a file cut short
+                return what + ": truncated capture (" + msg + ")";
+            }
             if (msg.startsWith(what)) return msg;
             return what + ": cannot read capture (" + msg + ")";
         }
