@@ -28,6 +28,7 @@ class BadInputTest {
         assertNotNull(message);
         assertFalse(message.contains("\n"), "one line: " + message);
         assertTrue(message.contains(file.toString()), "names the file: " + message);
+        assertFalse(message.matches(".*\\.(c|cpp), line \\d+.*"), "no source file of the libs' build: " + message);
     }
 
     /** How a read of a bad file ended: a clean read, a read error after some events, or an open error. */
