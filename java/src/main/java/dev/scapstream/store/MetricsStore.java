@@ -47,6 +47,15 @@ public interface MetricsStore extends AutoCloseable {
     List<String> hosts();
 
     /**
+     * The data's span over all hosts: {first second seen, last second seen + 1}, or null when the
+     * store is empty. A small metadata read, whatever the store's history: the UI asks every second.
+     */
+    long[] span();
+
+    /** The hosts a container was seen on (a small metadata read, not a scan of every day). */
+    List<String> hostsOf(String containerId);
+
+    /**
      * Deletes rows older than their retention: rows of resolution {@code res} with ts < cutoff for
      * each (res, cutoff) pair. Returns rows deleted (or -1 when the backend expires by TTL itself).
      */

@@ -36,13 +36,7 @@ final class Views {
 
     /** The data's own span [from, to) over all hosts, or null when the store is empty. */
     long[] span() {
-        long from = Long.MAX_VALUE;
-        long to = Long.MIN_VALUE;
-        for (Rows.ContainerInfo c : store.containers(null, 0, Long.MAX_VALUE)) {
-            from = Math.min(from, c.firstSeen());
-            to = Math.max(to, c.lastSeen() + 1);
-        }
-        return from == Long.MAX_VALUE ? null : new long[] {from, to};
+        return store.span();
     }
 
     Map<String, Object> status() {
@@ -80,10 +74,7 @@ final class Views {
     /** The host a container is on: the one given, else the only host that has it. */
     String hostOf(String host, String id) {
         if (host != null) return host;
-        List<String> hosts = new ArrayList<>();
-        for (Rows.ContainerInfo c : store.containers(null, 0, Long.MAX_VALUE)) {
-            if (c.id().equals(id) && !hosts.contains(c.host())) hosts.add(c.host());
-        }
+        List<String> hosts = store.hostsOf(id);
         if (hosts.isEmpty()) throw new NotFound("no container '" + id + "' in the store");
         if (hosts.size() > 1) throw new BadRequest("host: required (container '" + id + "' is on several hosts)");
         return hosts.get(0);

@@ -15,7 +15,9 @@ import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -210,6 +212,25 @@ public abstract class MetricsStoreContract {
         for (List<?> rows : snapshot(List.of(H1), List.of(C1), Long.MIN_VALUE, Long.MAX_VALUE).values()) {
             assertEquals(List.of(), rows);
         }
+    }
+
+    @Test
+    void spanAndHostsOfAContainerComeFromTheMetadata() {
+        store.write(new MetricsBatch());
+        assertNull(store.span(), "an empty store has no span");
+        assertEquals(List.of(), store.hostsOf(C1));
+        long day = 86_400;
+        MetricsBatch b = new MetricsBatch();
+        // containers of two hosts over days far apart: the span is the earliest first and the latest last
+        b.containerInfos.add(ctr(H1, C1, 1_790_000_000L, 1_790_000_000L + 5, ""));
+        b.containerInfos.add(ctr(H1, C1, 1_790_000_000L, 1_790_000_000L + 3 * day, ""));
+        b.containerInfos.add(ctr(H2, C1, 1_790_000_000L - 7 * day, 1_790_000_000L - 6 * day, ""));
+        b.containerInfos.add(ctr(H2, "0123456789ab", 1_790_000_000L + day, 1_790_000_000L + 9 * day + 17, ""));
+        store.write(b);
+        assertArrayEquals(new long[] {1_790_000_000L - 7 * day, 1_790_000_000L + 9 * day + 18}, store.span());
+        assertEquals(List.of(H1, H2), store.hostsOf(C1));
+        assertEquals(List.of(H2), store.hostsOf("0123456789ab"));
+        assertEquals(List.of(), store.hostsOf("ffffffffffff"));
     }
 
     @Test

@@ -85,6 +85,7 @@ public final class CassandraStore implements MetricsStore {
     private final List<Series<?>> series = new ArrayList<>();
     private final Map<Class<?>, Series<?>> seriesByType = new HashMap<>();
     private final PreparedStatement insertProcess, insertContainer, insertHost, insertBucket;
+    private final PreparedStatement insertContainerHost, selectContainerHosts;
     private final PreparedStatement selectProcesses, selectContainers, selectHosts, selectBuckets;
     private final Spool spool;
     private final Thread drainer;
@@ -97,6 +98,7 @@ public final class CassandraStore implements MetricsStore {
 
     // Written-through caches: a host or bucket row is written once per store (after its batch made it).
     private final Set<String> knownHosts = ConcurrentHashMap.newKeySet();
+    private final Set<List<String>> knownContainerHosts = ConcurrentHashMap.newKeySet(); // (host, id)
     private final Set<BucketKey> knownBuckets = ConcurrentHashMap.newKeySet();
 
     // The agent's view of live processes, for the day buckets of process rows. Owned by write()'s caller.
@@ -126,6 +128,8 @@ public final class CassandraStore implements MetricsStore {
         insertContainer = prepare("INSERT INTO " + ks + ".containers (host, day, id, first_seen, last_seen, name, image,"
                 + " runtime) VALUES (?, ?, ?, ?, ?, ?, ?, ?) USING TTL ?");
         insertHost = prepare("INSERT INTO " + ks + ".hosts (shard, host) VALUES (?, ?)");
+        insertContainerHost = prepare("INSERT INTO " + ks + ".container_hosts (id, host) VALUES (?, ?) USING TTL ?");
+        selectContainerHosts = prepare("SELECT host FROM " + ks + ".container_hosts WHERE id = ?");
         insertBucket = prepare("INSERT INTO " + ks + ".buckets (host, scope, res, bucket) VALUES (?, ?, ?, ?) USING TTL ?");
         selectProcesses = prepare("SELECT pid, start_ts, ppid, exit_ts, comm, exe, args, user FROM " + ks
                 + ".processes WHERE host = ? AND container_id = ? AND day = ?");
@@ -367,6 +371,8 @@ public final class CassandraStore implements MetricsStore {
             setIfKnown(s, 7, c.runtime());
             s.setInt(8, infoTtl);
             w.add("containers", new BucketKey(c.host(), "", -1, day), s);
+            List<String> ch = List.of(c.host(), c.id());
+            if (!knownContainerHosts.contains(ch)) w.newContainerHosts.add(ch);
         }
         long ts = p.timestampMicros();
         Sender sender = new Sender();
@@ -394,9 +400,14 @@ public final class CassandraStore implements MetricsStore {
             index.send(insertHost.boundStatementBuilder().setInt(0, HOST_SHARD).setString(1, h).setQueryTimestamp(ts)
                     .setIdempotence(true).build());
         }
+        for (List<String> ch : w.newContainerHosts) {
+            index.send(insertContainerHost.boundStatementBuilder().setString(0, ch.get(1)).setString(1, ch.get(0))
+                    .setInt(2, infoTtl).setQueryTimestamp(ts).setIdempotence(true).build());
+        }
         index.await();
         knownBuckets.addAll(w.newBuckets);
         knownHosts.addAll(w.newHosts);
+        knownContainerHosts.addAll(w.newContainerHosts);
     }
 
     private int bucketTtl(int res) {
@@ -419,6 +430,7 @@ public final class CassandraStore implements MetricsStore {
         final Map<PartitionKey, List<BoundStatement>> partitions = new LinkedHashMap<>();
         final Set<BucketKey> newBuckets = new LinkedHashSet<>();
         final Set<String> newHosts = new HashSet<>();
+        final Set<List<String>> newContainerHosts = new LinkedHashSet<>();
 
         SecondWrites(long timestampMicros) {
             this.timestampMicros = timestampMicros;
@@ -766,6 +778,44 @@ public final class CassandraStore implements MetricsStore {
 
     private static long clamp(long ts) {
         return Math.max(-MAX_SECONDS, Math.min(MAX_SECONDS, ts));
+    }
+
+    /** Per host: the first and the last day of containers (the bucket index), and only those two days read. */
+    @Override
+    public long[] span() {
+        checkOpen();
+        long first = Long.MAX_VALUE, last = Long.MIN_VALUE;
+        for (String h : hosts()) {
+            List<Long> days = buckets(h, "", -1, day(-MAX_SECONDS), MAX_SECONDS);
+            if (days.isEmpty()) continue;
+            for (long day : days.size() == 1 ? List.of(days.get(0)) : List.of(days.get(0), days.get(days.size() - 1))) {
+                try {
+                    for (Row r : session.execute(selectContainers.bind(h, day))) {
+                        first = Math.min(first, r.getLong(1));
+                        last = Math.max(last, r.getLong(2));
+                    }
+                } catch (DriverException e) {
+                    throw new StoreException(where + ": reading the span failed: " + oneLine(e), e);
+                }
+            }
+        }
+        return first == Long.MAX_VALUE ? null : new long[] {first, last + 1};
+    }
+
+    @Override
+    public List<String> hostsOf(String containerId) {
+        checkOpen();
+        TreeSet<String> out = new TreeSet<>();
+        try {
+            for (Row r : session.execute(selectContainerHosts.bind(containerId))) out.add(r.getString(0));
+        } catch (DriverException e) {
+            throw new StoreException(where + ": reading the hosts of a container failed: " + oneLine(e), e);
+        }
+        if (out.isEmpty()) {
+            // a keyspace written before container_hosts existed: the long way
+            for (Rows.ContainerInfo c : containers(null, 0, Long.MAX_VALUE)) if (c.id().equals(containerId)) out.add(c.host());
+        }
+        return new ArrayList<>(out);
     }
 
     @Override

@@ -200,6 +200,42 @@ public final class SqliteStore implements MetricsStore {
     }
 
     @Override
+    public long[] span() {
+        checkOpen();
+        try {
+            return readers.with(c -> {
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT min(first_seen), max(last_seen) FROM containers")) {
+                rs.next();
+                long first = rs.getLong(1);
+                return rs.wasNull() ? null : new long[] {first, rs.getLong(2) + 1};
+            }
+            });
+        } catch (SQLException e) {
+            throw new StoreException(where + ": reading the span failed: " + oneLine(e), e);
+        }
+    }
+
+    @Override
+    public List<String> hostsOf(String containerId) {
+        checkOpen();
+        try {
+            return readers.with(c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT host FROM containers WHERE id = ? ORDER BY host")) {
+                ps.setString(1, containerId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(rs.getString(1));
+                }
+            }
+            return out;
+            });
+        } catch (SQLException e) {
+            throw new StoreException(where + ": reading the hosts of a container failed: " + oneLine(e), e);
+        }
+    }
+
+    @Override
     public List<String> hosts() {
         checkOpen();
         try {
