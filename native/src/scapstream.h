@@ -193,7 +193,7 @@ void ss_format_close(ss_formatter* f);
 
 /* The reference of `events` and the baseline of `bench-events`: a plain sinsp::next() loop over a
  * file (the inspector settings of ss_open), each event formatted as ss_format_open does and
- * written to fd. *lines receives the lines written, *elapsed_ns the time after the open. 0 on
+ * written to fd (fd < 0: to /dev/null). *lines receives the lines written, *elapsed_ns the time after the open. 0 on
  * success. */
 int32_t ss_format_raw(const char* path,
                       const char* filter,
