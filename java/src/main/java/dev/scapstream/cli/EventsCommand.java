@@ -140,6 +140,11 @@ final class EventsCommand implements Callable<Integer> {
                 : CaptureSource.openFile(file, filterText, null);
              FormattedEvents events = open(source, fmt, selection, capacity)) {
             source.start();
+            if (source.isLive()) {
+                // on stderr, so stdout stays the events; a workload may start once this is said
+                spec.commandLine().getErr().println("scapstream: capturing (" + source.description() + ") until Ctrl-C");
+                spec.commandLine().getErr().flush();
+            }
             return EventPrinter.copy(events, out, waitMs, () -> stopping);
         }
     }
