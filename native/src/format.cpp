@@ -349,16 +349,14 @@ int32_t ss_format_raw(const char* path,
 		if(!flush()) {
 			return -1;
 		}
-		*elapsed_ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-		                                            std::chrono::steady_clock::now() - start)
-		                                            .count());
+		*elapsed_ns = static_cast<uint64_t>((std::chrono::steady_clock::now() - start) / std::chrono::nanoseconds(1));
 		*lines_out = lines;
 		inspector.close();
 		return 0;
 	} catch(const std::exception& ex) {
 		ss_put_err(err, err_len, ex.what());
 	} catch(...) {
-		ss_put_err(err, err_len, "unknown error");
+		ss_put_err(err, err_len, "unknown error while formatting the file");
 	}
 	return -1;
 }

@@ -17,8 +17,8 @@ trap 'rm -rf "$tmp"' EXIT
 median() {
   local i t times=()
   for ((i = 0; i < runs; i++)); do
-    t=$( { /usr/bin/time -f %e "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-    times+=("$t")
+    /usr/bin/time -o "$tmp/t" -f %e "$@" >/dev/null 2>&1 || true
+    times+=("$(tail -1 "$tmp/t")")
   done
   printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p"
 }

@@ -30,9 +30,7 @@ class EventsCommandTest {
     @TempDir
     Path tmp;
 
-    record Result(int code, String out, String err) {}
-
-    static Result events(String... args) {
+    static CliTest.Result events(String... args) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         StringWriter err = new StringWriter();
         String[] argv = Stream.concat(Stream.of("events"), Stream.of(args)).toArray(String[]::new);
@@ -43,7 +41,7 @@ class EventsCommandTest {
                 return picocli.CommandLine.defaultFactory().create(cls);
             }
         });
-        return new Result(code, bytes.toString(StandardCharsets.UTF_8), err.toString());
+        return new CliTest.Result(code, bytes.toString(StandardCharsets.UTF_8), err.toString());
     }
 
     static Path tool() {
@@ -98,7 +96,7 @@ class EventsCommandTest {
     void defaultAndContainerFormatsEqualLibsinspsOwnLoopOnEveryTrace() throws Exception {
         for (Path trace : traces()) {
             String ref = reference(trace.toString());
-            Result r = events("-r", trace.toString());
+            CliTest.Result r = events("-r", trace.toString());
             assertEquals(0, r.code(), r.err());
             assertTrue(ref.lines().count() > 10, trace + ": " + ref.lines().count() + " lines");
             assertSameLines(ref, r.out(), trace + " default");
@@ -107,7 +105,7 @@ class EventsCommandTest {
                     trace + ": sysdig's default line");
 
             String refC = reference("-pc", trace.toString());
-            Result c = events("-pc", "-r", trace.toString());
+            CliTest.Result c = events("-pc", "-r", trace.toString());
             assertEquals(0, c.code(), c.err());
             assertSameLines(refC, c.out(), trace + " -pc");
             assertNotEquals(ref, refC, "the container format differs from the default");
@@ -140,7 +138,7 @@ class EventsCommandTest {
     void asciiAndHexShowTheBytesWritten() throws Exception {
         Path net = TestData.requireSharedTraces().resolve("net.scap.gz");
         String filter = "evt.type=write and fd.name contains cgroup.procs";
-        Result a = events("-A", "-r", net.toString(), filter);
+        CliTest.Result a = events("-A", "-r", net.toString(), filter);
         assertEquals(0, a.code(), a.err());
         assertEquals(reference("-A", net.toString(), filter), a.out());
         Pattern tidAndData = Pattern.compile("\\((\\d+)\\) < write res=(\\d+) data=(.*)");
@@ -154,7 +152,7 @@ class EventsCommandTest {
         }
         assertTrue(checked >= 4, "writes to cgroup.procs: " + checked);
 
-        Result x = events("-X", "-r", net.toString(), filter);
+        CliTest.Result x = events("-X", "-r", net.toString(), filter);
         assertEquals(0, x.code(), x.err());
         assertEquals(reference("-X", net.toString(), filter), x.out());
         Matcher first = tidAndData.matcher(a.out());
@@ -171,7 +169,7 @@ class EventsCommandTest {
         Path f = traces().get(0);
         // literal text of a format goes through the same escaping as every field's value
         List<String> names = reference("-p", "%proc.name", f.toString()).lines().toList();
-        Result r = events("-p", "%proc.name\u001b[2J\t|\u0007", "-r", f.toString());
+        CliTest.Result r = events("-p", "%proc.name\u001b[2J\t|\u0007", "-r", f.toString());
         assertEquals(0, r.code(), r.err());
         List<String> got = r.out().lines().toList();
         assertEquals(names.size(), got.size());
@@ -182,7 +180,7 @@ class EventsCommandTest {
 
         // -A keeps the line breaks of a payload (curl's HTTP request), and nothing else raw
         Path curl = TestData.requireSharedTraces().resolve("upstream/curl_google.scap");
-        Result a = events("-A", "-r", curl.toString(), "evt.type=sendto and evt.dir=<");
+        CliTest.Result a = events("-A", "-r", curl.toString(), "evt.type=sendto and evt.dir=<");
         assertEquals(0, a.code(), a.err());
         assertTrue(a.out().contains("GET / HTTP/1.1\nHost: www.google.com\n"), a.out());
         assertFalse(a.out().chars().anyMatch(ch -> (ch < 0x20 && ch != '\n' && ch != '\t') || ch == 0x7f));
@@ -192,11 +190,11 @@ class EventsCommandTest {
     void countStopsAfterNEvents() throws Exception {
         Path f = traces().get(0);
         List<String> ref = reference(f.toString()).lines().toList();
-        Result r = events("-n", "7", "-r", f.toString());
+        CliTest.Result r = events("-n", "7", "-r", f.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(ref.subList(0, 7), r.out().lines().toList());
         // over two files, the count spans both
-        Result two = events("-n", "3", "-r", f.toString(), "-r", f.toString());
+        CliTest.Result two = events("-n", "3", "-r", f.toString(), "-r", f.toString());
         assertEquals(ref.subList(0, 3), two.out().lines().toList());
     }
 
@@ -212,13 +210,13 @@ class EventsCommandTest {
         }).toList();
         String secs1 = t1 / 1_000_000_000L + "." + String.format("%09d", t1 % 1_000_000_000L);
         String secs2 = t2 / 1_000_000_000L + "." + String.format("%09d", t2 % 1_000_000_000L);
-        Result r = events("-p", "%evt.rawtime %evt.num", "--from", secs1, "--to", secs2, "-r", f.toString());
+        CliTest.Result r = events("-p", "%evt.rawtime %evt.num", "--from", secs1, "--to", secs2, "-r", f.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(want, r.out().lines().toList());
         assertTrue(want.size() > 10 && want.size() < all.size());
     }
 
-    private static void assertOneLineError(Result r, int code, String contains) {
+    private static void assertOneLineError(CliTest.Result r, int code, String contains) {
         assertEquals(code, r.code(), r.err());
         assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
         assertTrue(r.err().startsWith("scapstream: ") && r.err().contains(contains), r.err());
@@ -242,7 +240,7 @@ class EventsCommandTest {
         byte[] raw = TestData.rawCapture(f);
         Path cut = tmp.resolve("cut.scap");
         Files.write(cut, java.util.Arrays.copyOf(raw, raw.length / 2));
-        Result t = events("-r", cut.toString());
+        CliTest.Result t = events("-r", cut.toString());
         assertOneLineError(t, 1, "cut.scap");
         List<String> ref = reference(f.toString()).lines().toList();
         List<String> got = t.out().lines().toList();
@@ -250,7 +248,7 @@ class EventsCommandTest {
         assertEquals(ref.subList(0, got.size()), got);
 
         // a good file after a bad one is not reached; a bad one after a good one keeps the first's lines
-        Result second = events("-r", f.toString(), "-r", foreign.toString());
+        CliTest.Result second = events("-r", f.toString(), "-r", foreign.toString());
         assertOneLineError(second, 1, "foreign.scap");
         assertEquals(ref, second.out().lines().toList());
     }
