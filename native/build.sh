@@ -18,3 +18,4 @@ ninja -C "$build" >&2
 mkdir -p "$out/linux-$arch"
 cp "$build/libscapstream.so" "$out/linux-$arch/libscapstream.so"
 cp "$build/scapstream-rawbench" "$out/linux-$arch/scapstream-rawbench"
+cp "$build/scapstream-format" "$out/linux-$arch/scapstream-format"

@@ -149,6 +149,62 @@ int32_t ss_bench_raw(const char* path, uint64_t* events, uint64_t* elapsed_ns, c
  * the events read; ss_stats gives the drops afterwards. 0 on success. */
 int32_t ss_drain_raw(ss_capture* c, int32_t seconds, uint64_t* events, char* err, int32_t err_len);
 
+/* Formatted events (`scapstream events`): every event rendered by libsinsp's own formatter
+ * (sinsp_evt_formatter), many lines per call, each ending in '\n'. Control characters of the
+ * rendering are written as \xNN (with SS_FMT_ASCII / SS_FMT_HEXASCII the line breaks and tabs of
+ * libsinsp's buffer layout stay), so a trace cannot drive the terminal. */
+#define SS_FMT_JSON 1u      /* one JSON object per event (OF_JSON), as sysdig -j */
+#define SS_FMT_ASCII 2u     /* I/O buffers as text, non-printables as '.' (sysdig -A) */
+#define SS_FMT_HEXASCII 4u  /* I/O buffers as hex + ASCII (sysdig -X) */
+#define SS_FMT_VERBOSE 8u   /* buffers not cut to 80 characters (sysdig -v) */
+
+typedef struct ss_formatter ss_formatter;
+
+/* Formats the events of an open capture (before its ss_start, for a live one). `format`: a sysdig
+ * output format; "" is sysdig's default line, "c" or "container" sysdig's -pc line. `snaplen`
+ * (live only, 0 = the driver's default): bytes of each I/O buffer captured. Only events with
+ * from_ns <= ts <= to_ns are written (0 = unbounded); `limit` lines at most (0 = no limit).
+ * Events libsinsp makes for itself (EC_INTERNAL) are skipped, as sysdig does. On a bad format
+ * returns NULL with a one-line message in err. The capture must outlive the formatter. */
+ss_formatter* ss_format_open(ss_capture* c,
+                             const char* format,
+                             uint32_t flags,
+                             uint32_t snaplen,
+                             uint64_t from_ns,
+                             uint64_t to_ns,
+                             uint64_t limit,
+                             char* err,
+                             int32_t err_len);
+
+/* Fills buf with formatted lines; *used gets the bytes, *lines the lines. Returns as
+ * ss_next_batch: SS_OK, SS_EOF (end of file or limit reached), SS_TIMEOUT (live: nothing within
+ * max_wait_ms, or that long spent collecting) or SS_ERROR (message in err; buf still holds the
+ * lines formatted before the error). A line longer than cap is cut to fit. */
+int32_t ss_format_next(ss_formatter* f,
+                       uint8_t* buf,
+                       int32_t cap,
+                       int32_t* used,
+                       int32_t* lines,
+                       int32_t max_wait_ms,
+                       char* err,
+                       int32_t err_len);
+
+void ss_format_close(ss_formatter* f);
+
+/* The reference of `events` and the baseline of `bench-events`: a plain sinsp::next() loop over a
+ * file (the inspector settings of ss_open), each event formatted as ss_format_open does and
+ * written to fd (fd < 0: to /dev/null). *lines receives the lines written, *elapsed_ns the time after the open. 0 on
+ * success. */
+int32_t ss_format_raw(const char* path,
+                      const char* filter,
+                      const char* format,
+                      uint32_t flags,
+                      int32_t fd,
+                      uint64_t* lines,
+                      uint64_t* elapsed_ns,
+                      char* err,
+                      int32_t err_len);
+
 #ifdef __cplusplus
 }
 #endif

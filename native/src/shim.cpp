@@ -4,6 +4,7 @@
 // nothing here is shared between captures. Every entry point catches every C++ exception so that
 // nothing unwinds into the JVM.
 #include "scapstream.h"
+#include "capture_internal.h"
 
 #include <libsinsp/sinsp.h>
 #include <libsinsp/dumper.h>
@@ -1456,3 +1457,8 @@ int32_t ss_drain_raw(ss_capture* c, int32_t seconds, uint64_t* events, char* err
 }
 
 }  // extern "C"
+
+sinsp* ss_capture_inspector(ss_capture* c) { return c == nullptr ? nullptr : c->inspector.get(); }
+bool ss_capture_is_live(const ss_capture* c) { return c != nullptr && c->live; }
+void ss_put_err(char* err, int32_t err_len, const std::string& msg) { put_err(err, err_len, msg); }
+std::string ss_file_problem(const char* path) { return file_problem(path); }

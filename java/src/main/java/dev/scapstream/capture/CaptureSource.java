@@ -166,7 +166,13 @@ public final class CaptureSource implements AutoCloseable {
         return true;
     }
 
-    private String describeReadError(String msg) {
+    /** The native capture, for {@link FormattedEvents}, which reads it through its own entry point. */
+    Pointer handle() {
+        if (handle == null) throw new IllegalStateException("capture closed");
+        return handle;
+    }
+
+    String describeReadError(String msg) {
         String lower = msg.toLowerCase();
         if (!live && (lower.contains("truncat") || lower.contains("unexpected end") || lower.contains("read 0"))) {
             return description + ": truncated capture (" + msg + ")";

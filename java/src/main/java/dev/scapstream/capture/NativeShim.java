@@ -23,6 +23,11 @@ final class NativeShim {
     static final int FLAG_NO_ENTER_RECORDS = 4;
     static final int FLAG_SCRUB_EXISTING = 8;
 
+    static final int FMT_JSON = 1;
+    static final int FMT_ASCII = 2;
+    static final int FMT_HEXASCII = 4;
+    static final int FMT_VERBOSE = 8;
+
     private static final Throwable LOAD_ERROR;
 
     static {
@@ -74,6 +79,17 @@ final class NativeShim {
     static native int ss_live_possible(int mode, byte[] err, int errLen);
 
     static native int ss_bench_raw(String path, long[] events, long[] elapsedNs, byte[] err, int errLen);
+
+    static native Pointer ss_format_open(Pointer capture, String format, int flags, int snaplen, long fromNs,
+                                         long toNs, long limit, byte[] err, int errLen);
+
+    static native int ss_format_next(Pointer formatter, Pointer buf, int cap, Pointer used, Pointer lines,
+                                     int maxWaitMs, byte[] err, int errLen);
+
+    static native void ss_format_close(Pointer formatter);
+
+    static native int ss_format_raw(String path, String filter, String format, int flags, int fd, long[] lines,
+                                    long[] elapsedNs, byte[] err, int errLen);
 
     static String text(byte[] buf) {
         int n = 0;

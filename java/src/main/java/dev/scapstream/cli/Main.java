@@ -10,7 +10,8 @@ import java.io.PrintWriter;
 @Command(name = "scapstream", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Per-second container and process metrics from kernel events (falcosecurity libs 0.20.0).",
         subcommands = {InspectCommand.class, RecordCommand.class, ReplayCommand.class, LiveCommand.class,
-                BenchReadCommand.class, BenchReplayCommand.class, UiCommand.class})
+                BenchReadCommand.class, BenchReplayCommand.class, UiCommand.class, EventsCommand.class,
+                BenchEventsCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;
@@ -30,7 +31,12 @@ public final class Main implements Runnable {
 
     /** Runs a command line; used by main and by tests. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+        return run(args, out, err, CommandLine.defaultFactory());
+    }
+
+    /** As {@link #run(String[], PrintWriter, PrintWriter)}, the commands made by factory (tests give `events` a stream). */
+    static int run(String[] args, PrintWriter out, PrintWriter err, CommandLine.IFactory factory) {
+        CommandLine cl = new CommandLine(new Main(), factory);
         cl.setOverwrittenOptionsAllowed(true); // a repeated flag: the last value counts (the image's entrypoint relies on it)
         cl.setOut(out);
         cl.setErr(err);

@@ -1,0 +1,174 @@
+package dev.scapstream.cli;
+
+import dev.scapstream.capture.CaptureSource;
+import dev.scapstream.capture.FormattedEvents;
+import dev.scapstream.capture.LiveOptions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+@Command(name = "events", mixinStandardHelpOptions = true,
+        description = "Print events as sysdig does, rendered by libsinsp's own formatter: live (modern eBPF, "
+                + "needs root and BTF) or from capture files given with -r, in order.")
+final class EventsCommand implements Callable<Integer> {
+    private static final int SNAPLEN_MAX = 65000; // the driver's SNAPLEN_MAX
+
+    @Option(names = {"-r", "--read"}, paramLabel = "FILE", description = "read this capture file (.scap or .scap.gz); repeat for several, printed one after the other")
+    List<Path> files;
+
+    @Option(names = {"-p", "--print"}, paramLabel = "FORMAT", description = "sysdig output format with any libsinsp field "
+            + "(%%proc.name, %%fd.name, ...); 'c' (-pc) is sysdig's container format")
+    String format = "";
+
+    @Option(names = {"-j", "--json"}, description = "one JSON object per event, with the fields of the format (as sysdig -j)")
+    boolean json;
+
+    @Option(names = {"-A", "--print-ascii"}, description = "I/O buffers as text, non-printables as '.'")
+    boolean ascii;
+
+    @Option(names = {"-X", "--print-hex-ascii"}, description = "I/O buffers as hex + ASCII")
+    boolean hexAscii;
+
+    @Option(names = {"-v", "--verbose"}, description = "I/O buffers in full (up to the snaplen), not cut to 80 characters")
+    boolean verbose;
+
+    @Option(names = {"-n", "--numevents"}, paramLabel = "N", description = "stop after N events")
+    Long count;
+
+    @Option(names = "--from", paramLabel = "TIME", description = "files: only events at or after TIME (epoch seconds or ISO-8601)")
+    String from;
+
+    @Option(names = "--to", paramLabel = "TIME", description = "files: only events at or before TIME")
+    String to;
+
+    @Option(names = {"-s", "--snaplen"}, paramLabel = "BYTES", description = "live: bytes of each I/O buffer captured "
+            + "(driver default 80); a file holds what was recorded")
+    Integer snaplen;
+
+    @CommandLine.Mixin
+    LiveCaptureOptions probe;
+
+    @Parameters(paramLabel = "FILTER", description = "sysdig filter, e.g. proc.name=cat and evt.type=write")
+    List<String> filter;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Where the lines go: the process's stdout (null), or a stream given by a test. */
+    private final OutputStream sink;
+
+    private volatile boolean stopping;
+
+    EventsCommand() {
+        this(null);
+    }
+
+    EventsCommand(OutputStream sink) {
+        this.sink = sink;
+    }
+
+    @Override
+    public Integer call() {
+        FormattedEvents.Format fmt = format();
+        boolean live = files == null || files.isEmpty();
+        long fromNs = from == null ? 0 : EventTimes.parseNs("--from", from);
+        long toNs = to == null ? 0 : EventTimes.parseNs("--to", to);
+        if (live && (from != null || to != null)) throw usage("--from and --to apply to files (-r)");
+        if (from != null && to != null && fromNs > toNs) throw usage("--from is after --to");
+        if (count != null && count < 1) throw usage("-n must be >= 1");
+        if (snaplen != null && !live) throw usage("-s sets what a live capture keeps of each I/O buffer; a file holds what was recorded");
+        if (snaplen != null && (snaplen < 1 || snaplen > SNAPLEN_MAX)) throw usage("-s must be 1.." + SNAPLEN_MAX);
+        long limit = count == null ? 0 : count;
+
+        // a terminal sees each batch at once, and live batches end within 20 ms; otherwise big batches
+        boolean terminal = sink == null && System.console() != null;
+        int capacity = terminal ? 64 << 10 : 1 << 20;
+        int waitMs = terminal ? 20 : 100;
+        WritableByteChannel out = sink == null ? new FileOutputStream(FileDescriptor.out).getChannel() : Channels.newChannel(sink);
+
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stopping = true; // Ctrl-C, SIGTERM: the loop ends after the batch it is writing
+            try {
+                finished.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "scapstream-events-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            List<Path> inputs = live ? java.util.Collections.singletonList(null) : new ArrayList<>(files);
+            for (Path file : inputs) {
+                if (stopping) break;
+                long printed = printOne(file, fmt, new FormattedEvents.Selection(fromNs, toNs, limit,
+                        snaplen == null ? 0 : snaplen), out, capacity, waitMs);
+                if (printed < 0) break; // the reader went away
+                if (limit > 0) {
+                    limit -= printed;
+                    if (limit <= 0) break;
+                }
+            }
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it only waits for finished
+            }
+        }
+        return Main.EXIT_OK;
+    }
+
+    /** Prints one input; returns the lines printed, or -1 when stdout was closed (| head). */
+    private long printOne(Path file, FormattedEvents.Format fmt, FormattedEvents.Selection selection,
+                          WritableByteChannel out, int capacity, int waitMs) {
+        String filterText = Filters.join(filter);
+        try (CaptureSource source = file == null ? CaptureSource.openLive(liveOptions(filterText))
+                : CaptureSource.openFile(file, filterText, null);
+             FormattedEvents events = open(source, fmt, selection, capacity)) {
+            source.start();
+            if (source.isLive()) {
+                // on stderr, so stdout stays the events; a workload may start once this is said
+                spec.commandLine().getErr().println("scapstream: capturing (" + source.description() + ") until Ctrl-C");
+                spec.commandLine().getErr().flush();
+            }
+            return EventPrinter.copy(events, out, waitMs, () -> stopping);
+        }
+    }
+
+    private FormattedEvents open(CaptureSource source, FormattedEvents.Format fmt, FormattedEvents.Selection s, int capacity) {
+        try {
+            return FormattedEvents.open(source, fmt, s, capacity);
+        } catch (FormattedEvents.BadFormatException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private LiveOptions liveOptions(String filterText) {
+        return new LiveOptions(probe.engine(), filterText, probe.bufferBytes(), null, false, probe.pageFaults, true, false);
+    }
+
+    private FormattedEvents.Format format() {
+        if (ascii && hexAscii) throw usage("-A and -X are exclusive: one rendering of I/O buffers");
+        FormattedEvents.Payload payload = ascii ? FormattedEvents.Payload.ASCII
+                : hexAscii ? FormattedEvents.Payload.HEX_ASCII : FormattedEvents.Payload.NORMAL;
+        return new FormattedEvents.Format(format == null ? "" : format, json, payload, verbose);
+    }
+
+    private CommandLine.ParameterException usage(String msg) {
+        return new CommandLine.ParameterException(spec.commandLine(), msg);
+    }
+}
