@@ -168,6 +168,7 @@ public final class CaptureSource implements AutoCloseable {
 
     /** The native capture, for {@link FormattedEvents}, which reads it through its own entry point. */
     Pointer handle() {
+        checkOwner();
         if (handle == null) throw new IllegalStateException("capture closed");
         return handle;
     }
