@@ -8,6 +8,7 @@
 #       --cap-drop CAP     run without CAP (e.g. CAP_PERFMON), to prove it is needed
 #       --name NAME        working container name (default scapstream-run)
 #   scripts/image.sh rm [--name NAME]    remove a working container
+#   scripts/image.sh packages            the runtime image's Debian packages
 #
 # build:
 #  - the base: Debian bookworm made by mmdebstrap (minbase, no docs/man/locales, no apt lists),
@@ -176,7 +177,15 @@ cmd_run() {
   ' run "$mnt" "$caps_list" "${binds[@]}" --env "${env_args[@]}" -- "$@"
 }
 
+cmd_packages() { # the runtime image's Debian packages, one per line
+  local c mnt
+  c=$(buildah from "$image"); mnt=$(buildah mount "$c")
+  dpkg-query --admindir="$mnt/var/lib/dpkg" -W -f='${Package}\n' | sort
+  buildah umount "$c" >/dev/null; buildah rm "$c" >/dev/null
+}
+
 case "${1:-}" in
+  packages) cmd_packages ;;
   build) shift; cmd_build "$@" ;;
   run) shift; cmd_run "$@" ;;
   rm) shift; cmd_rm "$@" ;;
