@@ -53,7 +53,9 @@ base_image() {
         --dpkgopt='path-exclude=/usr/share/lintian/*'
         --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin "$1"/var/log/*.log'
         # openjdk's postinst registers its man pages with update-alternatives, which fails without the dir
-        --customize-hook='mkdir -p "$1"/usr/share/man/man1')
+        --customize-hook='mkdir -p "$1"/usr/share/man/man1'
+        # as Debian's own images do: apt keeps no downloaded .debs in an image layer
+        --customize-hook='printf "%s\n" "DPkg::Post-Invoke { \"rm -f /var/cache/apt/archives/*.deb /var/cache/apt/*.bin || true\"; };" "APT::Update::Post-Invoke { \"rm -f /var/cache/apt/archives/*.deb /var/cache/apt/*.bin || true\"; };" "Dir::Cache::pkgcache \"\"; Dir::Cache::srcpkgcache \"\";" > "$1"/etc/apt/apt.conf.d/docker-clean')
   key=$(printf '%s\n' "${opts[@]}" | sha256sum | cut -c1-12)
   tar="$cache/image/debian-bookworm-slim-$key.tar"
   if buildah inspect --type image "localhost/debian-slim:$key" >/dev/null 2>&1; then

@@ -46,13 +46,15 @@ def procs(cid):
 
 
 pw, pc = procs(web), procs(cache)
-for table, cid, pid, want in ((pw, web, truth["web_pid"], truth["web_bytes"]),
-                              (pc, cache, truth["cache_pid"], truth["cache_bytes"])):
-    p = table.get(pid)
-    if p is None:
+for table, cid, pid, path, want in ((pw, web, truth["web_pid"], truth["web_file"], truth["web_bytes"]),
+                                    (pc, cache, truth["cache_pid"], truth["cache_file"], truth["cache_bytes"])):
+    if pid not in table:
         problems.append(f"dd pid {pid} not among container {cid}'s processes {sorted(table)}")
-    elif p["fileOutBytes"] != want:
-        problems.append(f"dd pid {pid} in {cid}: {p['fileOutBytes']} bytes written, truth {want}")
+        continue
+    rows = get(f"/api/files?host={hostname}&id={cid}&pid={pid}{rng}")["rows"]
+    got = sum(f["bytesOut"] for f in rows if f["file"] == path)
+    if got != want:
+        problems.append(f"dd pid {pid} in {cid}: {got} bytes written to {path}, truth {want}; files {rows}")
 b = pc.get(truth["burn_pid"])
 if b is None:
     problems.append(f"CPU burner pid {truth['burn_pid']} not among container {cache}'s processes")
