@@ -5,10 +5,12 @@
 #   docker build -t scapstream .
 # Run like sysdig: the host's /proc, /dev, /boot, /lib/modules, /usr and the runtimes' sockets under
 # /host (read-only), the host's pid namespace, and only the capabilities the modern eBPF probe needs
-# (--privileged works too, but asks for far more):
+# (--privileged works too, but asks for far more; Docker >= 23.0's default seccomp profile allows
+# bpf/perf_event_open to CAP_BPF/CAP_PERFMON, older engines need --security-opt seccomp=unconfined):
 #   docker run -d --name scapstream --pid=host \
 #     --cap-drop ALL --cap-add BPF --cap-add PERFMON --cap-add SYS_RESOURCE --cap-add SYS_PTRACE \
 #     -v /var/run/docker.sock:/host/var/run/docker.sock:ro \
+#     -v /run/podman/podman.sock:/host/run/podman/podman.sock:ro \
 #     -v /run/containerd/containerd.sock:/host/run/containerd/containerd.sock:ro \
 #     -v /dev:/host/dev:ro -v /proc:/host/proc:ro -v /boot:/host/boot:ro \
 #     -v /lib/modules:/host/lib/modules:ro -v /usr:/host/usr:ro \
