@@ -55,7 +55,15 @@ cleanup() {
   wait 2>/dev/null || true
   "$image_sh" rm --name scapstream-test || true
   rm -f /var/run/docker.sock /run/podman/podman.sock
-  for cg in "$cga" "$cgb"; do for h in $hier; do rmdir "/sys/fs/cgroup/$h$cg" 2>/dev/null || true; done; done
+  # a group can be removed once its last process is gone (a killed loop's sleep lingers briefly)
+  for _ in $(seq 50); do
+    left=0
+    for cg in "$cga" "$cgb"; do for h in $hier; do
+      [ -d "/sys/fs/cgroup/$h$cg" ] && { rmdir "/sys/fs/cgroup/$h$cg" 2>/dev/null || left=1; }
+    done; done
+    [ "$left" = 0 ] && break
+    sleep 0.1
+  done
   rmdir /sys/fs/cgroup/*/machine.slice 2>/dev/null || true
   [ -n "${cass_dir:-}" ] && "$root/scripts/cassandra/node.sh" stop --dir "$cass_dir" >/dev/null 2>&1 || true
   rm -rf "$work"
