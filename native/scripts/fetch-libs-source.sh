@@ -5,6 +5,8 @@
 # usage: fetch-libs-source.sh DEST_DIR
 #        fetch-libs-source.sh --orig-sha256   (prints the sha256 the archive lists for the upstream
 #                                              tarball, *.orig.tar.gz, and downloads nothing else)
+#        fetch-libs-source.sh --orig-tarball FILE   (only the upstream tarball, *.orig.tar.gz, into FILE,
+#                                              checked against the sha256 the archive lists)
 set -euo pipefail
 dest=${1:?usage: fetch-libs-source.sh DEST_DIR | --orig-sha256}
 pkg=falcosecurity-libs
@@ -37,6 +39,18 @@ if [ "$dest" = "--orig-sha256" ]; then
   exit 0
 fi
 mkdir -p "$work/src"
+if [ "$dest" = "--orig-tarball" ]; then
+  file=${2:?--orig-tarball needs a FILE}
+  line=$(apt-get "${apt_opts[@]}" -qq --print-uris source "$pkg=$ver" 2>/dev/null | awk '$2 ~ /\.orig\.tar\.gz$/')
+  url=$(awk '{print $1}' <<< "$line" | tr -d "'"); sha=$(awk '{sub(/^SHA256:/, "", $4); print $4}' <<< "$line")
+  [ -n "$url" ] || { echo "fetch-libs-source: the archive lists no orig tarball for $pkg $ver" >&2; exit 1; }
+  command -v curl >/dev/null || { echo "fetch-libs-source: curl missing" >&2; exit 1; }
+  curl -fsSL -o "$work/orig.tar.gz" "$url"
+  echo "$sha  $work/orig.tar.gz" | sha256sum -c --quiet - || { echo "fetch-libs-source: sha256 mismatch" >&2; exit 1; }
+  mv "$work/orig.tar.gz" "$file"
+  echo "$file"
+  exit 0
+fi
 ( cd "$work/src" && apt-get "${apt_opts[@]}" -qq --download-only source "$pkg=$ver" )
 dsc=$(ls "$work/src"/*.dsc)
 rm -rf "$dest"
