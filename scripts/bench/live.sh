@@ -6,20 +6,25 @@
 # /proc/PID/stat) is taken over WINDOW seconds that start SETTLE seconds after the probe is loaded
 # (JIT and first seconds out of the way); drops are the whole run's. Medians per rate, then the
 # ratio live / raw at 400 k writes/s.
-#   scripts/bench/live.sh [--rates R,R,...] [--repeat N] [--window S] [--settle S]   (root, BTF kernel)
+# --threads also prints where live's CPU went in each window, by thread name (capture, aggregator,
+# store writer, GC, JIT compilers).
+#   scripts/bench/live.sh [--rates R,R,...] [--repeat N] [--window S] [--settle S] [--threads]
+# (root, BTF kernel)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 rates=0,100000,400000,1000000
 repeat=3
 window=10
 settle=5
+threads=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --rates) rates=$2; shift 2 ;;
     --repeat) repeat=$2; shift 2 ;;
     --window) window=$2; shift 2 ;;
     --settle) settle=$2; shift 2 ;;
-    *) echo "usage: $0 [--rates R,R,...] [--repeat N] [--window S] [--settle S]" >&2; exit 2 ;;
+    --threads) threads=1; shift ;;
+    *) echo "usage: $0 [--rates R,R,...] [--repeat N] [--window S] [--settle S] [--threads]" >&2; exit 2 ;;
   esac
 done
 work=$(mktemp -d)
@@ -32,6 +37,13 @@ hz=$(getconf CLK_TCK)
 
 # utime + stime of PID; fails when it has already exited (the window would be wrong)
 ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || { echo "pid $1 ended early" >&2; return 1; }; }
+
+# "name ticks" per thread of PID, threads of one name summed
+thread_ticks() {
+  for t in /proc/"$1"/task/*; do
+    printf '%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" "$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "$t/stat" 2>/dev/null)"
+  done | awk -F'\t' '$2 != "" { n[$1] += $2 } END { for(k in n) print k "\t" n[k] }'
+}
 
 # run_one KIND RATE N: one measured run; appends "KIND RATE cores drops events" to $work/runs
 run_one() {
@@ -49,9 +61,15 @@ run_one() {
   for _ in $(seq 600); do grep -q 'capturing live' "$out.err" 2>/dev/null && break; sleep 0.05; done
   grep -q 'capturing live' "$out.err" || { cat "$out.err" >&2; echo "$kind: no capture" >&2; exit 1; }
   sleep "$settle"
+  [ "$threads" = 0 ] || thread_ticks "$pid" > "$out.t0"
   c0=$(ticks "$pid") || { cat "$out.err" >&2; exit 1; }; t0=$(date +%s.%N)
   sleep "$window"
   c1=$(ticks "$pid") || { cat "$out.err" >&2; exit 1; }; t1=$(date +%s.%N)
+  if [ "$threads" != 0 ]; then
+    thread_ticks "$pid" > "$out.t1"
+    awk -F'\t' -v hz="$hz" -v w="$window" 'NR == FNR { a[$1] = $2; next } { d = ($2 - a[$1]) / hz / w; if(d > 0.0005) printf "    %.3f cores  %s\n", d, $1 }' \
+      "$out.t0" "$out.t1" | sort -r >&2
+  fi
   wait "$pid" || { cat "$out.err" >&2; exit 1; }
   kill "$load" 2>/dev/null || true; wait "$load" 2>/dev/null || true
   local drops events
