@@ -36,14 +36,18 @@ pids+=($!)
 "$root/scapstream" live --duration $((seconds + 120)) --db "$work/soak.db" --json > "$work/live.json" 2> "$work/live.err" &
 pid=$!; pids+=("$pid")
 for _ in $(seq 600); do grep -q 'capturing live' "$work/live.err" 2>/dev/null && break; sleep 0.05; done
+# "used committed" in kB of the young + old generations ("... total NK, used NK"), not Metaspace
+heap_kb() {
+  "$jcmd" "$pid" GC.heap_info 2>/dev/null | awk '/generation|Gen/ && /total/ { gsub(/[,K]/, "");
+    for(i=1;i<=NF;i++) { if($i=="total") t+=$(i+1); if($i=="used") u+=$(i+1) } } END { print u+0, t+0 }'
+}
 start=$(date +%s)
 printf '%6s %8s %10s %10s %s\n' "s" "RSS MB" "heap used" "committed" "native (NMT, when enabled)"
 while [ $(( $(date +%s) - start + every )) -le "$seconds" ]; do
   sleep "$every"
   kill -0 "$pid" 2>/dev/null || { cat "$work/live.err" >&2; exit 1; }
   rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
-  # young + old generations ("... total NK, used NK"), not Metaspace
-  heap=$("$jcmd" "$pid" GC.heap_info 2>/dev/null | awk '/generation|Gen/ && /total/ { gsub(/[,K]/, ""); for(i=1;i<=NF;i++) { if($i=="total") t+=$(i+1); if($i=="used") u+=$(i+1) } } END { print u+0, t+0 }')
+  heap=$(heap_kb)
   read -r used total <<< "$heap"
   nmt=$("$jcmd" "$pid" VM.native_memory summary 2>/dev/null | awk '
     /^Total:/ { c=$0; sub(/.*committed=/, "", c); sub(/KB.*/, "", c); printf "total %d ", c/1024 }
@@ -55,7 +59,8 @@ done
 # It runs longer than the soak so that jcmd never attaches to a JVM that is already exiting (the
 # attach signal would then print a thread dump into its output).
 "$jcmd" "$pid" GC.run >/dev/null 2>&1 || true
-"$jcmd" "$pid" GC.heap_info 2>/dev/null | awk '/generation|Gen/ && /total/ { gsub(/[,K]/, ""); for(i=1;i<=NF;i++) { if($i=="total") t+=$(i+1); if($i=="used") u+=$(i+1) } } END { printf "heap after a full GC: used %.0f MB of %.0f MB committed\n", u/1024, t/1024 }'
+read -r used total <<< "$(heap_kb)"
+printf 'heap after a full GC: used %.0f MB of %.0f MB committed\n' "$(echo "$used / 1024" | bc -l)" "$(echo "$total / 1024" | bc -l)"
 printf 'RSS at the end: %.0f MB\n' "$(awk '/^VmRSS/ { print $2 / 1024 }' "/proc/$pid/status")"
 kill -TERM "$pid"
 rc=0; wait "$pid" || rc=$?
