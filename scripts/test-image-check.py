@@ -16,8 +16,8 @@ def get(path):
         return json.load(r)
 
 
-def near(got, want, rel, what):
-    if got is None or abs(got - want) > rel * want:
+def near(got, want, rel, what, slack=0):
+    if got is None or abs(got - want) > rel * want + slack:
         problems.append(f"{what}: {got} ns, truth {want} ns (more than {rel:.0%} apart)")
 
 
@@ -59,7 +59,8 @@ b = pc.get(truth["burn_pid"])
 if b is None:
     problems.append(f"CPU burner pid {truth['burn_pid']} not among container {cache}'s processes")
 else:
-    near(b["cpuNs"], truth["burn_cpu"], 0.02, f"CPU burner pid {truth['burn_pid']} (its own CPU clock; source {b['cpuSource']}, start {b['startTs']}, exit {b['exitTs']})")
+    # its clock is read before the interpreter's exit, which takes some 20 ms of CPU more
+    near(b["cpuNs"], truth["burn_cpu"], 0.02, f"CPU burner pid {truth['burn_pid']} (its own CPU clock; source {b['cpuSource']}, start {b['startTs']}, exit {b['exitTs']})", slack=50_000_000)
 if cache_cpuacct != "-" and cache in by_id:
     near(by_id[cache]["totals"]["cpuNs"], int(cache_cpuacct), 0.02, f"container {cache} CPU (cpuacct.usage)")
 p = pw.get(int(pre_pid))

@@ -60,6 +60,8 @@ static int live(int seconds, bool raw, uint64_t buffer_bytes) {
 	}
 	uint64_t events = 0;
 	int rc = 0;
+	// the probe is loaded: a benchmark starts its CPU window from this line (scripts/bench/live.sh)
+	std::fprintf(stderr, "scapstream-rawbench: capturing live\n");
 	if(raw) {
 		rc = ss_drain_raw(c, seconds, &events, err, sizeof(err));
 	} else {

@@ -615,7 +615,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
             if (x.calls[s] > 0) {
                 b.syscalls.add(new Rows.SyscallRow(host, containerId(x.containerKey), x.pid, EventNames.name(x.nameId),
                         sec, 1, x.calls[s], x.errors[s], x.latency[s], x.maxLatency[s]));
-            } else if (sec - x.lastActive > IDLE_SECONDS_BEFORE_FORGET) {
+            } else if (forgettable(x.pid, x.lastActive, sec)) {
                 idle.add((x.pid << 16) | (x.nameId & 0xffff));
             }
             x.clear(s);
@@ -626,7 +626,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
             if (x.count[s] > 0) {
                 b.errnos.add(new Rows.ErrnoRow(host, containerId(x.containerKey), x.pid, EventNames.name(x.nameId),
                         x.errno, sec, 1, x.count[s]));
-            } else if (sec - x.lastActive > IDLE_SECONDS_BEFORE_FORGET) {
+            } else if (forgettable(x.pid, x.lastActive, sec)) {
                 idle.add((x.pid << 28) | ((long) (x.nameId & 0xffff) << 12) | x.errno);
             }
             x.count[s] = 0;
@@ -675,7 +675,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
                     pt[0] += f.in[s];
                     pt[1] += f.out[s];
                 }
-            } else if (sec - f.lastActive > IDLE_SECONDS_BEFORE_FORGET) {
+            } else if (forgettable(f.pid, f.lastActive, sec)) {
                 idle.add((f.pid << 32) | (f.fdKey & 0xffffffffL));
             }
             f.clear(s);
@@ -687,6 +687,14 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         ContainerInfo info = dictionaries.container(key);
         return new Rows.ContainerInfo(host, cid, info == null ? "" : info.name, info == null ? "" : info.image,
                 info == null ? "" : info.runtime, c.firstSeen, c.lastSeen);
+    }
+
+    /**
+     * An idle key is dropped after a minute, or in its first idle second once its process has left
+     * the table: under churn the keys of exited processes were most of the live heap.
+     */
+    private boolean forgettable(long pid, long lastActive, long sec) {
+        return sec - lastActive > IDLE_SECONDS_BEFORE_FORGET || procs.get(pid) == null;
     }
 
     private String containerId(int key) {

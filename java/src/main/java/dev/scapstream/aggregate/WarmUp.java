@@ -24,7 +24,10 @@ public final class WarmUp {
     /** Runs {@code events} synthetic events through a fresh decoder and aggregator; returns them. */
     public static long run(long events) {
         SyntheticBatch batch = new SyntheticBatch(256 << 10);
-        SecondAggregator agg = new SecondAggregator("warm-up", 200_000_000L, closed -> {}, null);
+        // the run's summary too: like the rollups it runs once per closed second, and compiled
+        // only in the capture's first minute it was most of the agent's CPU there (bench-live --threads)
+        RunSummary summary = new RunSummary();
+        SecondAggregator agg = new SecondAggregator("warm-up", 200_000_000L, summary::add, null);
         BatchDecoder decoder = new BatchDecoder(agg.dictionaries());
         long ts = 1_700_000_000_000_000_000L;
         long done = 0;
@@ -60,7 +63,7 @@ public final class WarmUp {
                     default -> batch.event(EventTypes.SCHEDSWITCH_6_E, EventTypes.SCHEDSWITCH_6_E, ts, tid,
                             100 + ((done + 1) % THREADS), 0, (int) (done & 1), RecordLayout.F_EXIT, 0xff, 0, 0, -1);
                 }
-                ts += 400; // 2.5 M events per second of synthetic time: seconds close, rollups run
+                ts += 4_000; // 250 k events per second of synthetic time: 40 seconds close, rollups run
                 done++;
                 n++;
             }

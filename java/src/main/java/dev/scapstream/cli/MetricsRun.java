@@ -35,7 +35,8 @@ final class MetricsRun {
     static Result run(CaptureSource source, MetricsStore store, String host, long graceNs,
                       Retention retention, boolean progress, PrintWriter err, java.util.function.Consumer<CapturePipeline> started,
                       RunTelemetry telemetry) {
-        RunSummary summary = new RunSummary();
+        // a live agent runs for weeks: its summary keeps the most recently active keys only
+        RunSummary summary = source.isLive() ? new RunSummary(RunSummary.LIVE_KEYS) : new RunSummary();
         long t0 = System.nanoTime();
         String error = null;
         long rows;
