@@ -28,7 +28,7 @@ ARG LIBS_SHA256=4ae6ddb42a1012bacd88c63abdaa7bd27ca0143c4721338a22c45597e63bc99d
 # LIBS_PREFIX: an already built install of the libs (made by native/scripts/build-libs.sh on the
 # same Debian release, e.g. bind-mounted by scripts/image.sh) skips their ~7 min build.
 ARG LIBS_PREFIX=
-# MAVEN_FLAGS=-o builds offline against a local repository mounted on /root/.m2.
+# MAVEN_FLAGS="-o -Dmaven.repo.local=DIR" builds offline against a local repository mounted at DIR.
 ARG MAVEN_FLAGS=
 WORKDIR /src
 COPY native/build-deps.txt native/build-deps.txt

@@ -114,7 +114,8 @@ cmd_build() {
   fi
   say "buildah bud${extra:+ (libs from the host build)}"
   (cd "$root" && buildah bud --isolation chroot --network host --layers \
-      -v "$HOME/.m2:/root/.m2:ro" --build-arg MAVEN_FLAGS=-o "${extra[@]}" -t "$image" .) >&2
+      -v "$HOME/.m2/repository:/maven-repository:ro" --build-arg MAVEN_FLAGS="-o -Dmaven.repo.local=/maven-repository" \
+      "${extra[@]}" -t "$image" .) >&2
   rm -f "$root/docker/libs/falcosecurity-libs-0.20.0.tar.gz"
   end=$(date +%s)
   say "built $image in $((end - start)) s, $(buildah images --format '{{.Size}}' "$image")"
