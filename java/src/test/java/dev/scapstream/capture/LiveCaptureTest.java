@@ -1,5 +1,6 @@
 package dev.scapstream.capture;
 
+import dev.scapstream.testsupport.FakeContainers;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -7,10 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.HashSet;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,27 +23,20 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 @Tag("live")
 class LiveCaptureTest {
-    private static final List<String> HIERARCHIES = List.of("cpu", "cpuacct", "pids");
-
     @TempDir
     Path tmp;
 
     @Test
     void workloadInFakeDockerContainerIsCapturedWithContainerIdProcessAndExactBytes() throws Exception {
         String why = CaptureSource.liveUnavailableReason(LiveOptions.Engine.MODERN_BPF);
-        if (why == null && !Files.isDirectory(Path.of("/sys/fs/cgroup/cpu"))) {
-            why = "no cgroup v1 cpu hierarchy at /sys/fs/cgroup/cpu to fake a container with";
-        }
+        if (why == null) why = FakeContainers.unavailableReason();
         if (why != null) {
             System.out.println("SKIP live capture: " + why);
             Assumptions.abort(why);
         }
-        byte[] rnd = new byte[32];
-        new SecureRandom().nextBytes(rnd);
-        String fullId = HexFormat.of().formatHex(rnd);
-        String id = fullId.substring(0, 12);
-        List<Path> groups = HIERARCHIES.stream().map(h -> Path.of("/sys/fs/cgroup", h, "docker", fullId)).toList();
-        for (Path g : groups) Files.createDirectories(g);
+        FakeContainers fakes = new FakeContainers();
+        FakeContainers.Container box = fakes.create(FakeContainers.Shape.DOCKER_CGROUPFS);
+        String id = box.id();
         Path out = tmp.resolve("written-in-container.bin");
         int blocks = 300, blockSize = 4096;
 
@@ -96,7 +87,9 @@ class LiveCaptureTest {
             ready.await();
             assertNull(failure.get(), () -> "capture thread failed: " + failure.get());
             StringBuilder enter = new StringBuilder();
-            for (Path g : groups) enter.append("echo $$ > ").append(g.resolve("cgroup.procs")).append("; ");
+            for (String h : FakeContainers.HIERARCHIES) {
+                enter.append("echo $$ > /sys/fs/cgroup/").append(h).append(box.cgroup()).append("/cgroup.procs; ");
+            }
             Process p = new ProcessBuilder("sh", "-c", enter + "exec dd if=/dev/zero of=" + out
                     + " bs=" + blockSize + " count=" + blocks + " status=none").inheritIO().start();
             long pid = p.pid();
@@ -113,13 +106,7 @@ class LiveCaptureTest {
             assertEquals("docker", runtime.get());
             assertEquals(0L, opened.get().stats().getOrDefault("n_drops", 0L), "no drops at this rate (the owner's last snapshot)");
         } finally {
-            for (Path g : groups) {
-                try {
-                    Files.deleteIfExists(g);
-                } catch (Exception ignored) {
-                    // a group still holding a process cannot be removed; nothing else to do
-                }
-            }
+            fakes.close();
         }
     }
 }
