@@ -16,8 +16,9 @@ def get(path):
         return json.load(r)
 
 
-def near(got, want, rel, what, slack=0):
-    if got is None or abs(got - want) > rel * want + slack:
+def near(got, want, rel, what, over=0):
+    """within rel of want, and above it by `over` more at most"""
+    if got is None or got - want > rel * want + over or want - got > rel * want:
         problems.append(f"{what}: {got} ns, truth {want} ns (more than {rel:.0%} apart)")
 
 
@@ -59,10 +60,14 @@ b = pc.get(truth["burn_pid"])
 if b is None:
     problems.append(f"CPU burner pid {truth['burn_pid']} not among container {cache}'s processes")
 else:
-    # its clock is read before the interpreter's exit, which takes some 20 ms of CPU more
-    near(b["cpuNs"], truth["burn_cpu"], 0.02, f"CPU burner pid {truth['burn_pid']} (its own CPU clock; source {b['cpuSource']}, start {b['startTs']}, exit {b['exitTs']})", slack=50_000_000)
+    # switch intervals hold the hypervisor's steal, the task clock does not: that much more is allowed
+    near(b["cpuNs"], truth["burn_cpu"], 0.02, f"CPU burner pid {truth['burn_pid']} (its task clock from wait4; "
+         f"{truth['burn_steal']} ns stolen meanwhile; source {b['cpuSource']}, start {b['startTs']}, exit {b['exitTs']})",
+         over=truth["burn_steal"])
 if cache_cpuacct != "-" and cache in by_id:
-    near(by_id[cache]["totals"]["cpuNs"], int(cache_cpuacct), 0.02, f"container {cache} CPU (cpuacct.usage)")
+    # the burner is nearly all of it, so the steal beside the burner's run is the allowance here too
+    near(by_id[cache]["totals"]["cpuNs"], int(cache_cpuacct), 0.02, f"container {cache} CPU (cpuacct.usage)",
+         over=truth["burn_steal"])
 p = pw.get(int(pre_pid))
 if p is None:
     problems.append(f"pre-existing pid {pre_pid} not among container {web}'s processes")

@@ -7,6 +7,7 @@ import dev.scapstream.testsupport.FakeContainers;
 import dev.scapstream.testsupport.FakeContainers.Container;
 import dev.scapstream.testsupport.FakeContainers.Shape;
 import dev.scapstream.testsupport.Loadgen;
+import dev.scapstream.testsupport.Steal;
 import dev.scapstream.testsupport.LiveProbe;
 import dev.scapstream.testsupport.StoreDump;
 import dev.scapstream.testsupport.WatchedWriter;
@@ -52,6 +53,7 @@ class LiveTruthTest {
     private Container spinBox, memBox, fileBox, netBox, churnBox;
     private final Map<String, JsonNode> truth = new HashMap<>();
     private final Map<String, Long> cpuacct = new HashMap<>();
+    private long stolenNs; // hypervisor steal while the workloads ran (testsupport.Steal)
     private SqliteStore live;
     private String liveErr;
 
@@ -81,6 +83,7 @@ class LiveTruthTest {
                 if (!err.seen.await(60, TimeUnit.SECONDS)) return;
                 int port = 20000 + (int) (ProcessHandle.current().pid() % 20000);
                 List<Loadgen.Run> runs = new ArrayList<>();
+                long steal0 = Steal.ns();
                 // more busy threads than CPUs, and a second spin beside the memory growth
                 runs.add(Loadgen.start("spin", spinBox.cgroup(), "spin", CPUS + 1, 3));
                 runs.add(Loadgen.start("spin2", memBox.cgroup(), "spin", 1, 1.5));
@@ -92,6 +95,7 @@ class LiveTruthTest {
                 runs.add(Loadgen.start("errors", null, "errors", 50, 20));
                 for (Loadgen.Run r : runs) truth.put(r.label, r.truth());
                 for (Container c : List.of(spinBox, memBox)) cpuacct.put(c.id(), c.cpuacctUsageNs());
+                stolenNs = Steal.ns() - steal0;
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
@@ -138,20 +142,28 @@ class LiveTruthTest {
                 expected, 100 * off, 100 * tolerance));
     }
 
+    /** A switch-derived CPU figure against a kernel clock: 2 %, and over by no more than the steal. */
+    private void cpuWithin(long expected, long actual, String what) {
+        long off = actual - expected;
+        assertTrue(off <= 0.02 * expected + stolenNs && -off <= 0.02 * expected,
+                String.format("%s: %,d vs truth %,d (%.2f %% off; 2 %% allowed, and %,d ns of steal above it)", what,
+                        actual, expected, 100.0 * off / Math.max(1, expected), stolenNs));
+    }
+
     @Test
     void cpuOfMoreBusyThreadsThanCpusIsTheThreadsClocksAndTheCgroupsUsage() {
         JsonNode spin = truth.get("spin");
         long pid = spin.get("pid").asLong();
         long processCpu = sum(processRows(spinBox, pid), r -> ((Rows.ProcessRow) r).cpuNs());
-        within(0.02, spin.get("process_cpu_ns").asLong(), processCpu, "process CPU of spin " + (CPUS + 1) + " threads");
+        cpuWithin(spin.get("process_cpu_ns").asLong(), processCpu, "process CPU of spin " + (CPUS + 1) + " threads");
         long containerCpu = sum(live.containerSeries(HOST, spinBox.id(), 0, Long.MAX_VALUE, 1),
                 r -> ((Rows.ContainerRow) r).cpuNs());
-        within(0.02, cpuacct.get(spinBox.id()), containerCpu, "container CPU vs cpuacct.usage (" + spinBox.shape() + ")");
+        cpuWithin(cpuacct.get(spinBox.id()), containerCpu, "container CPU vs cpuacct.usage (" + spinBox.shape() + ")");
         long memBoxCpu = sum(live.containerSeries(HOST, memBox.id(), 0, Long.MAX_VALUE, 1),
                 r -> ((Rows.ContainerRow) r).cpuNs());
-        within(0.02, cpuacct.get(memBox.id()), memBoxCpu, "container CPU vs cpuacct.usage (" + memBox.shape() + ")");
+        cpuWithin(cpuacct.get(memBox.id()), memBoxCpu, "container CPU vs cpuacct.usage (" + memBox.shape() + ")");
         JsonNode spin2 = truth.get("spin2");
-        within(0.02, spin2.get("process_cpu_ns").asLong(),
+        cpuWithin(spin2.get("process_cpu_ns").asLong(),
                 sum(processRows(memBox, spin2.get("pid").asLong()), r -> ((Rows.ProcessRow) r).cpuNs()), "spin2 CPU");
         for (Rows.ProcessRow r : processRows(spinBox, pid)) {
             if (r.cpuUserNs() >= 0) {
