@@ -15,6 +15,11 @@ bool ss_capture_is_live(const ss_capture* c);
 // shim.cpp's helpers: a message as one line into err; why a path cannot be read as a capture
 // ("" when it can)
 void ss_put_err(char* err, int32_t err_len, const std::string& msg);
+// the SS_ERRK_* that ss_last_error_kind() reports for this thread's failed call
+void ss_set_error_kind(int32_t kind);
+// what a failed read of c means: a file read to its last byte ended inside an event (truncated),
+// one that failed before its end is garbled (corrupt); live, the probe failed
+int32_t ss_read_error_kind(ss_capture* c);
 std::string ss_file_problem(const char* path);
 
 #endif

@@ -123,7 +123,9 @@ ss_formatter* ss_format_open(ss_capture* c,
                              uint64_t limit,
                              char* err,
                              int32_t err_len) {
+	ss_set_error_kind(SS_ERRK_NONE);
 	if(c == nullptr) {
+		ss_set_error_kind(SS_ERRK_OTHER);
 		ss_put_err(err, err_len, "ss_format_open: no capture");
 		return nullptr;
 	}
@@ -143,8 +145,11 @@ ss_formatter* ss_format_open(ss_capture* c,
 		}
 		return f.release();
 	} catch(const std::exception& ex) {
+		// the formatter compiles the format: what it throws is a bad field or format
+		ss_set_error_kind(SS_ERRK_FORMAT);
 		ss_put_err(err, err_len, ex.what());
 	} catch(...) {
+		ss_set_error_kind(SS_ERRK_OTHER);
 		ss_put_err(err, err_len, "unknown error while preparing the formatter");
 	}
 	return nullptr;
@@ -160,7 +165,9 @@ int32_t ss_format_next(ss_formatter* f,
                        int32_t err_len) {
 	*used_out = 0;
 	*lines_out = 0;
+	ss_set_error_kind(SS_ERRK_NONE);
 	if(f == nullptr || buf == nullptr || cap < 2) {
+		ss_set_error_kind(SS_ERRK_OTHER);
 		ss_put_err(err, err_len, "ss_format_next: bad arguments");
 		return SS_ERROR;
 	}
@@ -217,6 +224,7 @@ int32_t ss_format_next(ss_formatter* f,
 			}
 			if(rc != SCAP_SUCCESS) {
 				f->done = true;
+				ss_set_error_kind(ss_read_error_kind(f->capture));
 				ss_put_err(err, err_len, f->inspector->getlasterr());
 				return finish(SS_ERROR);
 			}
@@ -247,9 +255,11 @@ int32_t ss_format_next(ss_formatter* f,
 		}
 	} catch(const std::exception& ex) {
 		f->done = true;
+		ss_set_error_kind(ss_read_error_kind(f->capture));
 		ss_put_err(err, err_len, ex.what());
 	} catch(...) {
 		f->done = true;
+		ss_set_error_kind(SS_ERRK_OTHER);
 		ss_put_err(err, err_len, "unknown error while formatting events");
 	}
 	return finish(SS_ERROR);

@@ -10,7 +10,8 @@
  * All integers are little-endian; strings are u16 length + UTF-8 bytes (not NUL terminated).
  * The layout below is mirrored by java/.../capture/RecordLayout.java; keep the two in step.
  *
- * No function throws or aborts: errors come back as text in the caller's buffer.
+ * No function throws or aborts: errors come back as text in the caller's buffer, and their kind
+ * from ss_last_error_kind().
  */
 #ifndef SCAPSTREAM_H
 #define SCAPSTREAM_H
@@ -21,7 +22,9 @@
 extern "C" {
 #endif
 
-#define SS_ABI_VERSION 1
+/* Changes whenever a record layout, a constant or a signature below changes: the Java side refuses
+ * a library of another version (ss_abi_version) instead of misreading its records. */
+#define SS_ABI_VERSION 2
 
 /* record kinds */
 #define SS_REC_EVENT 1
@@ -75,6 +78,20 @@ extern "C" {
 #define SS_EOF 1
 #define SS_TIMEOUT 2
 #define SS_ERROR -1
+
+/* ss_last_error_kind(): what the last failed call on this thread failed at, decided where the
+ * shim knows it (which step of ss_open threw, what the file's first bytes are), so callers need not
+ * guess from a message's words */
+#define SS_ERRK_NONE 0
+#define SS_ERRK_OTHER 1       /* anything not below */
+#define SS_ERRK_FILE 2        /* the file is missing, unreadable or a directory */
+#define SS_ERRK_NOT_CAPTURE 3 /* the file does not start as a .scap (pcapng section header block) */
+#define SS_ERRK_TRUNCATED 4   /* a capture that ends before its header, tables or last event do */
+#define SS_ERRK_CORRUPT 5     /* a capture whose contents cannot be parsed before its end */
+#define SS_ERRK_FILTER 6      /* the filter does not compile */
+#define SS_ERRK_LIVE 7        /* the probe cannot be loaded, started or read */
+#define SS_ERRK_WRITE 8       /* the recording cannot be opened or written */
+#define SS_ERRK_FORMAT 9      /* an output format or one of its fields is not valid */
 
 /* open modes */
 #define SS_MODE_FILE 0
@@ -132,6 +149,13 @@ int32_t ss_name_id_limit(void);
 
 /* Closes and frees. Safe with NULL. Flushes a recording. */
 void ss_close(ss_capture* c);
+
+/* SS_ABI_VERSION of the library. */
+int32_t ss_abi_version(void);
+
+/* SS_ERRK_* of the last call on the calling thread that returned an error (SS_ERRK_NONE after a
+ * call that succeeded). */
+int32_t ss_last_error_kind(void);
 
 /* "0.20.0" etc. */
 const char* ss_libs_version(void);

@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <linux/capability.h>
+#include <zlib.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -36,6 +37,22 @@ constexpr uint32_t kFlagPageFaults = 2u;
 constexpr uint32_t kFlagNoEnterRecords = 4u;
 constexpr uint32_t kFlagScrubExisting = 8u;
 constexpr int kGenericNameBase = 1024;
+
+thread_local int32_t g_error_kind = SS_ERRK_NONE;
+
+// SS_ERRK_NOT_CAPTURE unless the (possibly gzipped) file starts with a pcapng section header block,
+// the only start libscap's savefile reader accepts; then what its reader threw was the rest
+int32_t classify_unreadable_capture(const char* path, int32_t otherwise) {
+	gzFile f = gzopen(path, "rb");
+	if(f == nullptr) {
+		return SS_ERRK_FILE;
+	}
+	unsigned char magic[4] = {};
+	int n = gzread(f, magic, sizeof magic);
+	gzclose(f);
+	static const unsigned char kShb[4] = {0x0a, 0x0d, 0x0d, 0x0a};
+	return n == 4 && std::memcmp(magic, kShb, 4) == 0 ? otherwise : SS_ERRK_NOT_CAPTURE;
+}
 
 void put_err(char* err, int32_t err_len, const std::string& msg) {
 	if(err == nullptr || err_len <= 0) {
@@ -939,6 +956,9 @@ ss_capture* ss_open(int mode,
 	std::unique_ptr<ss_capture> c;
 	install_logger();
 	g_open_log.clear();
+	g_error_kind = SS_ERRK_NONE;
+	// the step under way: what a throw from it means
+	int32_t stage = SS_ERRK_OTHER;
 	try {
 		c = std::make_unique<ss_capture>();
 		c->mode = mode;
@@ -949,9 +969,12 @@ ss_capture* ss_open(int mode,
 		if(mode == SS_MODE_FILE) {
 			std::string problem = file_problem(source);
 			if(!problem.empty()) {
+				g_error_kind = SS_ERRK_FILE;
 				put_err(err, err_len, problem);
 				return nullptr;
 			}
+			// a file that starts as a capture but cannot be opened ends inside its header or tables
+			stage = SS_ERRK_TRUNCATED;
 			c->inspector->open_savefile(source);
 		} else {
 			c->live = true;
@@ -959,18 +982,22 @@ ss_capture* ss_open(int mode,
 				c->inspector->set_get_procs_cpu_from_driver(true);
 			}
 			unsigned long bytes = buffer_bytes ? buffer_bytes : 8ul * 1024 * 1024;
+			stage = SS_ERRK_LIVE;
 			if(mode == SS_MODE_MODERN_BPF) {
 				c->inspector->open_modern_bpf(bytes, 1, true, live_sc_set(flags));
 			} else if(mode == SS_MODE_KMOD) {
 				c->inspector->open_kmod(bytes, live_sc_set(flags));
 			} else {
+				g_error_kind = SS_ERRK_OTHER;
 				put_err(err, err_len, "unknown capture mode " + std::to_string(mode));
 				return nullptr;
 			}
 		}
 		if(filter != nullptr && *filter != '\0') {
+			stage = SS_ERRK_FILTER;
 			c->inspector->set_filter(filter);
 		}
+		stage = SS_ERRK_WRITE;
 		if(dump_path != nullptr && *dump_path != '\0') {
 			if(flags & kFlagScrubExisting) {
 				// the dumper writes the current thread table: keep names, drop what could identify
@@ -991,6 +1018,7 @@ ss_capture* ss_open(int mode,
 			c->dumper = std::make_unique<sinsp_dumper>();
 			c->dumper->open(c->inspector.get(), dump_path, false);
 		}
+		stage = SS_ERRK_OTHER;
 		// a live capture starts on the first ss_next_batch: events produced while the caller is
 		// still setting up (store, threads, JIT) would only fill the kernel's buffers and drop
 		// processes that were there before the first event: Java gets them all up front
@@ -1000,6 +1028,7 @@ ss_capture* ss_open(int mode,
 		});
 		return c.release();
 	} catch(const std::exception& ex) {
+		g_error_kind = stage == SS_ERRK_TRUNCATED ? classify_unreadable_capture(source, stage) : stage;
 		std::string msg = ex.what();
 		// libpman's and libbpf's reasons of a live failure; for a file, the log holds only
 		// unrelated lines (the host's /proc as libsinsp found it)
@@ -1008,6 +1037,7 @@ ss_capture* ss_open(int mode,
 		}
 		put_err(err, err_len, msg);
 	} catch(...) {
+		g_error_kind = stage;
 		put_err(err, err_len, "unknown error while opening the capture");
 	}
 	return nullptr;
@@ -1032,7 +1062,9 @@ int32_t ss_next_batch(ss_capture* c,
                       int32_t err_len) {
 	*used_out = 0;
 	*events_out = 0;
+	g_error_kind = SS_ERRK_NONE;
 	if(c == nullptr || buf == nullptr || cap < 131072) {  // a record can be up to 64 KiB
+		g_error_kind = SS_ERRK_OTHER;
 		put_err(err, err_len, "ss_next_batch: bad arguments (buffer below 128 KiB?)");
 		return SS_ERROR;
 	}
@@ -1083,6 +1115,7 @@ int32_t ss_next_batch(ss_capture* c,
 					break;
 				}
 				if(rc != SCAP_SUCCESS) {
+					g_error_kind = ss_read_error_kind(c);
 					std::string msg = c->inspector->getlasterr();
 					put_err(err, err_len, msg.empty() ? "capture read failed" : msg);
 					*used_out = static_cast<int32_t>(used);
@@ -1091,7 +1124,12 @@ int32_t ss_next_batch(ss_capture* c,
 				}
 				c->events_seen++;
 				if(c->dumper) {
-					c->dumper->dump(e);
+					try {
+						c->dumper->dump(e);
+					} catch(...) {
+						g_error_kind = SS_ERRK_WRITE;
+						throw;
+					}
 				}
 			}
 			bool complete = false;
@@ -1133,8 +1171,14 @@ int32_t ss_next_batch(ss_capture* c,
 		*events_out = events;
 		return status;
 	} catch(const std::exception& ex) {
+		if(g_error_kind == SS_ERRK_NONE) {
+			g_error_kind = c->live ? SS_ERRK_LIVE : SS_ERRK_CORRUPT;
+		}
 		put_err(err, err_len, ex.what());
 	} catch(...) {
+		if(g_error_kind == SS_ERRK_NONE) {
+			g_error_kind = SS_ERRK_OTHER;
+		}
 		put_err(err, err_len, "unknown error while reading the capture");
 	}
 	*used_out = static_cast<int32_t>(used);
@@ -1275,6 +1319,10 @@ void ss_close(ss_capture* c) {
 }
 
 const char* ss_libs_version(void) { return SS_LIBS_VERSION; }
+
+int32_t ss_abi_version(void) { return SS_ABI_VERSION; }
+
+int32_t ss_last_error_kind(void) { return g_error_kind; }
 
 namespace {
 // The effective capabilities the modern probe's load needs: CAP_BPF and CAP_PERFMON (Linux 5.8+),
@@ -1461,4 +1509,10 @@ int32_t ss_drain_raw(ss_capture* c, int32_t seconds, uint64_t* events, char* err
 sinsp* ss_capture_inspector(ss_capture* c) { return c == nullptr ? nullptr : c->inspector.get(); }
 bool ss_capture_is_live(const ss_capture* c) { return c != nullptr && c->live; }
 void ss_put_err(char* err, int32_t err_len, const std::string& msg) { put_err(err, err_len, msg); }
+void ss_set_error_kind(int32_t kind) { g_error_kind = kind; }
+int32_t ss_read_error_kind(ss_capture* c) {
+	return c->live ? SS_ERRK_LIVE
+	       : c->inspector->get_read_progress() >= 100.0 ? SS_ERRK_TRUNCATED
+	                                                    : SS_ERRK_CORRUPT;
+}
 std::string ss_file_problem(const char* path) { return file_problem(path); }

@@ -96,25 +96,19 @@ public final class CaptureSource implements AutoCloseable {
         return new CaptureSource(h, mode != NativeShim.MODE_FILE, description);
     }
 
+    /** The one-line error of a failed open, by the kind the shim gives (not by the message's words). */
     private static String describeOpenError(int mode, String what, String filter, String msg) {
-        String lower = msg.toLowerCase();
-        if (filter != null && !filter.isBlank() && (lower.contains("filter") || lower.contains("syntax")
-                || lower.contains("unrecognized") || lower.contains("unknown field") || lower.contains("invalid"))
-                && !lower.contains("block") && !lower.contains("magic") && !lower.contains("file")) {
-            return "bad filter '" + filter + "': " + msg;
-        }
-        if (mode == NativeShim.MODE_FILE) {
-            if (lower.contains("magic") || lower.contains("block type") || lower.contains("unknown block")) {
-                return what + ": not a .scap capture file (" + msg + ")";
-            }
-            if (lower.contains("error reading from file") || lower.contains("unexpected end") || lower.contains("truncat")) {
-                // the header or the tables end before they should: a file cut short
-                return what + ": truncated capture (" + msg + ")";
-            }
-            if (msg.startsWith(what)) return msg;
-            return what + ": cannot read capture (" + msg + ")";
-        }
-        return "cannot start " + what + " capture: " + msg;
+        return switch (NativeShim.ss_last_error_kind()) {
+            case NativeShim.ERRK_FILTER -> "bad filter '" + filter + "': " + msg;
+            case NativeShim.ERRK_NOT_CAPTURE -> what + ": not a .scap capture file (" + msg + ")";
+            case NativeShim.ERRK_TRUNCATED -> what + ": truncated capture (" + msg + ")";
+            case NativeShim.ERRK_CORRUPT -> what + ": corrupt capture (" + msg + ")";
+            case NativeShim.ERRK_FILE -> msg.startsWith(what) ? msg : what + ": " + msg;
+            case NativeShim.ERRK_WRITE -> "cannot write the recording: " + msg;
+            case NativeShim.ERRK_LIVE -> "cannot start " + what + " capture: " + msg;
+            default -> mode == NativeShim.MODE_FILE ? what + ": cannot read capture (" + msg + ")"
+                    : "cannot start " + what + " capture: " + msg;
+        };
     }
 
     public boolean isLive() {
@@ -173,12 +167,14 @@ public final class CaptureSource implements AutoCloseable {
         return handle;
     }
 
+    /** The one-line error of a failed read, by the kind the shim gave (call right after the failed call). */
     String describeReadError(String msg) {
-        String lower = msg.toLowerCase();
-        if (!live && (lower.contains("truncat") || lower.contains("unexpected end") || lower.contains("read 0"))) {
-            return description + ": truncated capture (" + msg + ")";
-        }
-        return description + ": " + (live ? "capture failed" : "corrupt capture") + " (" + msg + ")";
+        return description + ": " + switch (NativeShim.ss_last_error_kind()) {
+            case NativeShim.ERRK_TRUNCATED -> "truncated capture";
+            case NativeShim.ERRK_WRITE -> "cannot write the recording";
+            case NativeShim.ERRK_LIVE -> "capture failed";
+            default -> live ? "capture failed" : "corrupt capture";
+        } + " (" + msg + ")";
     }
 
     /**

@@ -23,6 +23,21 @@ final class NativeShim {
     static final int FLAG_NO_ENTER_RECORDS = 4;
     static final int FLAG_SCRUB_EXISTING = 8;
 
+    /** scapstream.h's SS_ABI_VERSION this class was written against. */
+    static final int ABI_VERSION = 2;
+
+    // SS_ERRK_*: what a failed call failed at (ss_last_error_kind)
+    static final int ERRK_NONE = 0;
+    static final int ERRK_OTHER = 1;
+    static final int ERRK_FILE = 2;
+    static final int ERRK_NOT_CAPTURE = 3;
+    static final int ERRK_TRUNCATED = 4;
+    static final int ERRK_CORRUPT = 5;
+    static final int ERRK_FILTER = 6;
+    static final int ERRK_LIVE = 7;
+    static final int ERRK_WRITE = 8;
+    static final int ERRK_FORMAT = 9;
+
     static final int FMT_JSON = 1;
     static final int FMT_ASCII = 2;
     static final int FMT_HEXASCII = 4;
@@ -34,6 +49,12 @@ final class NativeShim {
         Throwable error = null;
         try {
             Native.register(NativeShim.class, "scapstream");
+            int abi = ss_abi_version();
+            // a library of another layout would be misread record by record: refuse it whole
+            if (abi != ABI_VERSION) {
+                error = new UnsatisfiedLinkError("its ABI version is " + abi + ", this jar needs " + ABI_VERSION
+                        + " (a stale build: rebuild with ./scapstream build)");
+            }
         } catch (Throwable t) {
             error = t;
         }
@@ -75,6 +96,11 @@ final class NativeShim {
     static native void ss_close(Pointer capture);
 
     static native String ss_libs_version();
+
+    static native int ss_abi_version();
+
+    /** SS_ERRK_* of the calling thread's last failed call. */
+    static native int ss_last_error_kind();
 
     static native int ss_live_possible(int mode, byte[] err, int errLen);
 
