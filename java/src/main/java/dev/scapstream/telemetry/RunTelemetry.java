@@ -5,9 +5,17 @@ import dev.scapstream.capture.CapturePipeline;
 import dev.scapstream.capture.CaptureSource;
 import dev.scapstream.store.StoreWriter;
 
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,8 +27,9 @@ import java.util.function.DoubleSupplier;
  * The agent's own metrics for {@code /metrics}: libscap's counters under Falco's Prometheus names
  * (falcosecurity_scap_*), the pipeline's (events/s, ring fill, aggregation lag), the store
  * writer's (latency, queue, rows; a spooling backend adds its spool) and the process's (RSS, heap,
- * CPU). The run's parts are attached as they start; rendering runs on the HTTP server's thread and
- * only reads counters the parts publish for it.
+ * CPU), exposed through the Prometheus Java client with its JVM and process collectors. The run's
+ * parts are attached as they start; a scrape runs on the HTTP server's thread and only reads
+ * counters the parts publish for it.
  */
 public final class RunTelemetry {
     /** libscap stats keys (ss_stats) and the names Falco exports them under. */
@@ -41,15 +50,23 @@ public final class RunTelemetry {
     private volatile CaptureSource source;
     private volatile CapturePipeline pipeline;
     private volatile SecondAggregator aggregator;
-    private volatile StoreWriter writer;
-    private long lastEvents = -1, lastNanos; // guarded by this (render)
+    private volatile StoreWriter storeWriter;
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private long lastEvents = -1, lastNanos; // guarded by this (collect)
     private double lastRate;
 
     public void attach(CaptureSource source, CapturePipeline pipeline, SecondAggregator aggregator, StoreWriter writer) {
         this.source = source;
         this.pipeline = pipeline;
         this.aggregator = aggregator;
-        this.writer = writer;
+        this.storeWriter = writer;
+    }
+
+    public RunTelemetry() {
+        registry.register(this::collect);
+        // the client's JVM collectors (memory, GC, threads, classes) and its process_* metrics
+        JvmMetrics.builder().register(registry);
     }
 
     /** Another metric (e.g. a backend's spool size). */
@@ -57,8 +74,20 @@ public final class RunTelemetry {
         extras.add(new Extra(name, help, type, value));
     }
 
-    public synchronized String render() {
-        PrometheusText p = new PrometheusText();
+    /** The exposition of every metric: the run's, and the client's JVM and process collectors. */
+    public String render() {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(16384);
+            writer.write(out, registry.scrape());
+            return out.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+    }
+
+    /** The run's own metrics, read from what its parts publish (the HTTP server's thread). */
+    private synchronized MetricSnapshots collect() {
+        Snapshots p = new Snapshots();
         CaptureSource src = source;
         CapturePipeline pipe = pipeline;
         if (src != null && src.isLive()) { // libscap counts only what the kernel delivers
@@ -99,7 +128,7 @@ public final class RunTelemetry {
             double lag = (System.currentTimeMillis() * 1_000_000L - agg.aggregatedEventTs()) / 1e9;
             p.gauge("scapstream_aggregation_lag_seconds", "Wall clock minus the time of the newest event aggregated.", Math.max(0, lag));
         }
-        StoreWriter w = writer;
+        StoreWriter w = storeWriter;
         if (w != null) {
             p.counter("scapstream_store_rows_written_total", "Rows written to the store.", w.rowsWritten());
             p.counter("scapstream_store_writes_total", "Store writes (one or more closed seconds each).", w.writes());
@@ -107,41 +136,46 @@ public final class RunTelemetry {
             p.gauge("scapstream_store_last_write_seconds", "Duration of the last store write.", w.lastWriteNanos() / 1e9);
             p.gauge("scapstream_store_queue_seconds", "Closed seconds waiting to be written.", w.queued());
         }
-        for (Extra e : extras) p.family(e.name, e.help, e.type).sample(e.name, "", e.value.getAsDouble());
-        process(p);
-        return p.toString();
-    }
-
-    private void process(PrometheusText p) {
-        p.gauge("scapstream_uptime_seconds", "Seconds since the agent started.", (System.nanoTime() - startNanos) / 1e9);
-        long[] mem = procStatus();
-        if (mem[0] >= 0) p.gauge("process_resident_memory_bytes", "Resident set size.", mem[0] * 1024.0);
-        if (mem[1] >= 0) p.gauge("process_virtual_memory_bytes", "Virtual memory size.", mem[1] * 1024.0);
-        if (mem[2] >= 0) p.gauge("process_resident_memory_max_bytes", "Peak resident set size.", mem[2] * 1024.0);
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            p.counter("process_cpu_seconds_total", "CPU time of the process.", os.getProcessCpuTime() / 1e9);
+        for (Extra e : extras) {
+            if (e.type.equals("counter")) p.counter(e.name, e.help, e.value.getAsDouble());
+            else p.gauge(e.name, e.help, e.value.getAsDouble());
         }
-        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        MemoryUsage nonHeap = ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage();
-        p.family("jvm_memory_used_bytes", "JVM memory in use.", "gauge")
-                .sample("jvm_memory_used_bytes", PrometheusText.label("area", "heap"), heap.getUsed())
-                .sample("jvm_memory_used_bytes", PrometheusText.label("area", "nonheap"), nonHeap.getUsed());
-        p.family("jvm_memory_committed_bytes", "JVM memory committed.", "gauge")
-                .sample("jvm_memory_committed_bytes", PrometheusText.label("area", "heap"), heap.getCommitted())
-                .sample("jvm_memory_committed_bytes", PrometheusText.label("area", "nonheap"), nonHeap.getCommitted());
+        p.gauge("scapstream_uptime_seconds", "Seconds since the agent started.", (System.nanoTime() - startNanos) / 1e9);
+        // the client's process collector has RSS and VM size; the peak is the agent's own figure
+        long hwm = peakRssKb();
+        if (hwm >= 0) p.gauge("process_resident_memory_max_bytes", "Peak resident set size.", hwm * 1024.0);
+        return p.build();
     }
 
-    /** VmRSS, VmSize, VmHWM in kB from /proc/self/status (-1 where unknown). */
-    private static long[] procStatus() {
-        long[] out = {-1, -1, -1};
+    /** Snapshots in the client's model; a counter's name is given with its _total, as exposed. */
+    private static final class Snapshots {
+        private final MetricSnapshots.Builder b = MetricSnapshots.builder();
+
+        void counter(String name, String help, double value) {
+            String base = name.endsWith("_total") ? name.substring(0, name.length() - "_total".length()) : name;
+            b.metricSnapshot(CounterSnapshot.builder().name(base).help(help)
+                    .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(value).build()).build());
+        }
+
+        void gauge(String name, String help, double value) {
+            b.metricSnapshot(GaugeSnapshot.builder().name(name).help(help)
+                    .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(value).build()).build());
+        }
+
+        MetricSnapshots build() {
+            return b.build();
+        }
+    }
+
+    /** VmHWM in kB from /proc/self/status (-1 where unknown). */
+    private static long peakRssKb() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                int i = line.startsWith("VmRSS:") ? 0 : line.startsWith("VmSize:") ? 1 : line.startsWith("VmHWM:") ? 2 : -1;
-                if (i >= 0) out[i] = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         } catch (IOException | NumberFormatException ignored) {
-            // not Linux, or unreadable: leave unknown
+            // not Linux, or unreadable: unknown
         }
-        return out;
+        return -1;
     }
 }

@@ -32,13 +32,20 @@ class RunTelemetryTest {
             if (line.startsWith("# HELP ")) continue;
             if (line.startsWith("# TYPE ")) {
                 String[] f = line.split(" ");
-                assertTrue(List.of("counter", "gauge").contains(f[3]), line);
+                assertTrue(List.of("counter", "gauge", "summary", "histogram", "info", "unknown").contains(f[3]), line);
                 assertNull(types.put(f[2], f[3]), "one TYPE per family: " + line);
                 continue;
             }
             Matcher m = SAMPLE.matcher(line);
             assertTrue(m.matches(), "not a sample line: '" + line + "'");
-            assertTrue(types.containsKey(m.group(1)), "sample before its TYPE: " + line);
+            String family = m.group(1);
+            // a summary's, a counter's or an info's samples carry a suffix to their family's name
+            for (String suffix : List.of("_total", "_count", "_sum", "_bucket", "_created", "_info")) {
+                if (!types.containsKey(family) && family.endsWith(suffix)) {
+                    family = family.substring(0, family.length() - suffix.length());
+                }
+            }
+            assertTrue(types.containsKey(family) || types.containsKey(m.group(1)), "sample before its TYPE: " + line);
             out.put(m.group(1) + (m.group(2) == null ? "" : m.group(2)), Double.parseDouble(m.group(3)));
         }
         return out;
@@ -74,5 +81,9 @@ class RunTelemetryTest {
         double rss = m.get("process_resident_memory_bytes");
         assertTrue(rss > 20e6 && rss <= m.get("process_resident_memory_max_bytes"), "rss " + rss);
         assertTrue(m.get("jvm_memory_used_bytes{area=\"heap\"}") <= m.get("jvm_memory_committed_bytes{area=\"heap\"}"));
+        // the client's process collector, against the JDK's own view of this process
+        double started = ProcessHandle.current().info().startInstant().orElseThrow().toEpochMilli() / 1e3;
+        assertEquals(started, m.get("process_start_time_seconds"), 1.0, "process start");
+        assertEquals(Thread.getAllStackTraces().size(), m.get("jvm_threads_current"), 8, "JVM threads");
     }
 }
