@@ -52,6 +52,7 @@ public final class RunTelemetry {
     private volatile SecondAggregator aggregator;
     private volatile StoreWriter storeWriter;
     private final PrometheusRegistry registry = new PrometheusRegistry();
+    private boolean jvmCollectors; // guarded by registry
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private long lastEvents = -1, lastNanos; // guarded by this (collect)
     private double lastRate;
@@ -65,8 +66,6 @@ public final class RunTelemetry {
 
     public RunTelemetry() {
         registry.register(this::collect);
-        // the client's JVM collectors (memory, GC, threads, classes) and its process_* metrics
-        JvmMetrics.builder().register(registry);
     }
 
     /** Another metric (e.g. a backend's spool size). */
@@ -76,6 +75,14 @@ public final class RunTelemetry {
 
     /** The exposition of every metric: the run's, and the client's JVM and process collectors. */
     public String render() {
+        synchronized (registry) {
+            // the client's JVM collectors (memory, GC, threads, classes) and its process_* metrics,
+            // registered at the first scrape: a replay without the UI never loads them
+            if (!jvmCollectors) {
+                JvmMetrics.builder().register(registry);
+                jvmCollectors = true;
+            }
+        }
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(16384);
             writer.write(out, registry.scrape());
