@@ -9,7 +9,7 @@ CREATE TABLE IF NOT EXISTS schema_version (
     id      INTEGER PRIMARY KEY CHECK (id = 1),
     version INTEGER NOT NULL
 );
-INSERT OR IGNORE INTO schema_version (id, version) VALUES (1, 1);
+INSERT OR IGNORE INTO schema_version (id, version) VALUES (1, 2);
 
 CREATE TABLE IF NOT EXISTS container_rows (
     host            TEXT    NOT NULL,
@@ -123,6 +123,17 @@ CREATE TABLE IF NOT EXISTS errno_rows (
     res             INTEGER NOT NULL,
     count           INTEGER NOT NULL,
     PRIMARY KEY (host, container_id, res, ts, pid, syscall, errno)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS thread_rows (
+    host            TEXT    NOT NULL,
+    container_id    TEXT    NOT NULL,
+    pid             INTEGER NOT NULL,
+    tid             INTEGER NOT NULL,
+    ts              INTEGER NOT NULL,
+    res             INTEGER NOT NULL,
+    cpu_ns          INTEGER NOT NULL,
+    PRIMARY KEY (host, container_id, res, ts, pid, tid)
 ) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS cpu_rows (

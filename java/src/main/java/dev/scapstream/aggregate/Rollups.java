@@ -215,6 +215,10 @@ public final class Rollups {
             Acc[] a = accs(new Key('e', x.containerId(), x.syscall(), null, x.pid(), x.errno()), x.host(), x.containerId(), 1, false, x.pid(), sec);
             for (Acc c : a) add(c, 0, x.count());
         }
+        for (Rows.ThreadRow x : raw.threads) {
+            Acc[] a = accs(new Key('t', x.containerId(), null, null, x.pid(), x.tid()), x.host(), x.containerId(), 1, false, x.pid(), sec);
+            for (Acc c : a) add(c, 0, x.cpuNs());
+        }
         for (Rows.CpuRow x : raw.cpus) {
             Acc[] a = accs(new Key('u', null, null, null, x.cpu(), 0), x.host(), null, 1, false, -1, sec);
             for (Acc c : a) add(c, 0, x.busyNs());
@@ -421,6 +425,7 @@ public final class Rollups {
             case 'o' -> out.ports.add(new Rows.PortRow(h, k.a(), k.b(), (int) k.x(), ts, res, s[0], s[1]));
             case 's' -> out.syscalls.add(new Rows.SyscallRow(h, k.a(), k.x(), k.b(), ts, res, s[0], s[1], s[2], a.max[0]));
             case 'e' -> out.errnos.add(new Rows.ErrnoRow(h, k.a(), k.x(), k.b(), (int) k.y(), ts, res, s[0]));
+            case 't' -> out.threads.add(new Rows.ThreadRow(h, k.a(), k.x(), k.y(), ts, res, s[0]));
             case 'u' -> out.cpus.add(new Rows.CpuRow(h, (int) k.x(), ts, res, s[0]));
             case 'a' -> out.agent.add(new Rows.AgentRow(h, ts, res, s[0], s[1], s[2], s[3], s[4], s[5], s[6]));
             default -> throw new IllegalStateException("rollup key of unknown kind " + k.kind());

@@ -60,6 +60,8 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
     private final LongMap<Sys> syscalls = new LongMap<>(1024);
     private final LongMap<Counter> errnos = new LongMap<>(256);
     private final LongMap<long[]> procinfoTicks = new LongMap<>(256);
+    private final LongMap<Thr> threadCpu = new LongMap<>(1024);
+    private final List<Long> idleThreads = new ArrayList<>();
     private final List<Cont> containers = new ArrayList<>();
     private final List<long[]> exitedThreads = new ArrayList<>(); // {tid, exit ts}
     private long lastTs; // consumer thread only
@@ -140,6 +142,19 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
             this.pid = pid;
             this.nameId = nameId;
             this.errno = errno;
+        }
+    }
+
+    /** One thread's switch time in the two open seconds (its process's is the sum over threads). */
+    private static final class Thr {
+        final long tid;
+        long pid;
+        int containerKey;
+        long lastActive;
+        final long[] cpuNs = new long[2];
+
+        Thr(long tid) {
+            this.tid = tid;
         }
     }
 
@@ -391,7 +406,17 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
             cpuBusy = new long[][] {java.util.Arrays.copyOf(cpuBusy[0], cpuId + 1), java.util.Arrays.copyOf(cpuBusy[1], cpuId + 1)};
         }
         cpuBusy[s][cpuId] += ns;
-        proc(pidOf(tid, dictionaries.thread(tid))).cpuNs[s] += ns;
+        long pid = pidOf(tid, dictionaries.thread(tid));
+        proc(pid).cpuNs[s] += ns;
+        Thr th = threadCpu.get(tid);
+        if (th == null) { // once per thread, not per switch
+            th = new Thr(tid);
+            threadCpu.put(tid, th);
+        }
+        th.pid = pid;
+        th.containerKey = containerKey;
+        th.cpuNs[s] += ns;
+        th.lastActive = sec;
         Cont c = cont(containerKey);
         c.cpuNs[s] += ns;
         c.active = true;
@@ -568,6 +593,19 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
             p.clear(s);
             if (p.exitTs != 0 && p.exitTs < end) gone.add(p.pid);
         });
+        // threads that ran, filed in their process's container as the process's row is
+        threadCpu.forEachValue(x -> {
+            if (x.cpuNs[s] > 0) {
+                Proc p = procs.get(x.pid);
+                int ck = p != null ? p.containerKey : x.containerKey;
+                b.threads.add(new Rows.ThreadRow(host, containerId(ck), x.pid, x.tid, sec, 1, x.cpuNs[s]));
+                x.cpuNs[s] = 0;
+            } else if (sec - x.lastActive > IDLE_SECONDS_BEFORE_FORGET) {
+                idleThreads.add(x.tid);
+            }
+        });
+        for (long tid : idleThreads) threadCpu.remove(tid);
+        idleThreads.clear();
         for (long pid : gone) procs.remove(pid);
         // exited threads leave the table once their last second is written (a late switch-out of
         // such a thread still counts for its container and CPU, see creditCpu)

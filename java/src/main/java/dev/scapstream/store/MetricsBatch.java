@@ -16,6 +16,7 @@ public final class MetricsBatch {
     public final List<Rows.PortRow> ports = new ArrayList<>();
     public final List<Rows.SyscallRow> syscalls = new ArrayList<>();
     public final List<Rows.ErrnoRow> errnos = new ArrayList<>();
+    public final List<Rows.ThreadRow> threads = new ArrayList<>();
     public final List<Rows.CpuRow> cpus = new ArrayList<>();
     public final List<Rows.AgentRow> agent = new ArrayList<>();
     public final List<Rows.ProcessInfo> processInfos = new ArrayList<>();
@@ -23,13 +24,13 @@ public final class MetricsBatch {
 
     public boolean isEmpty() {
         return containers.isEmpty() && processes.isEmpty() && files.isEmpty() && connections.isEmpty()
-                && ports.isEmpty() && syscalls.isEmpty() && errnos.isEmpty() && cpus.isEmpty() && agent.isEmpty()
+                && ports.isEmpty() && syscalls.isEmpty() && errnos.isEmpty() && threads.isEmpty() && cpus.isEmpty() && agent.isEmpty()
                 && processInfos.isEmpty() && containerInfos.isEmpty();
     }
 
     public int rowCount() {
         return containers.size() + processes.size() + files.size() + connections.size() + ports.size()
-                + syscalls.size() + errnos.size() + cpus.size() + agent.size() + processInfos.size()
+                + syscalls.size() + errnos.size() + threads.size() + cpus.size() + agent.size() + processInfos.size()
                 + containerInfos.size();
     }
 }

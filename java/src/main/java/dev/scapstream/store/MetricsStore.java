@@ -39,6 +39,9 @@ public interface MetricsStore extends AutoCloseable {
 
     List<Rows.ErrnoRow> errnos(String host, String containerId, long fromTs, long toTs, int res);
 
+    /** CPU per thread of a container's processes in [from, to), ordered by ts, pid, tid. */
+    List<Rows.ThreadRow> threads(String host, String containerId, long fromTs, long toTs, int res);
+
     List<Rows.CpuRow> cpus(String host, long fromTs, long toTs, int res);
 
     List<Rows.AgentRow> agent(String host, long fromTs, long toTs, int res);

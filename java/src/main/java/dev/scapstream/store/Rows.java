@@ -81,6 +81,9 @@ public final class Rows {
     public record ErrnoRow(String host, String containerId, long pid, String syscall, int errno, long ts, int res,
                            long count) {}
 
+    /** CPU time of one thread (tid) of a process, from sched_switch; only seconds it ran. */
+    public record ThreadRow(String host, String containerId, long pid, long tid, long ts, int res, long cpuNs) {}
+
     /** Busy time of one CPU (everything but the idle task). */
     public record CpuRow(String host, int cpu, long ts, int res, long busyNs) {}
 

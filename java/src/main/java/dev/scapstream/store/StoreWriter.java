@@ -115,6 +115,7 @@ public final class StoreWriter implements AutoCloseable {
             m.ports.addAll(x.ports);
             m.syscalls.addAll(x.syscalls);
             m.errnos.addAll(x.errnos);
+            m.threads.addAll(x.threads);
             m.cpus.addAll(x.cpus);
             m.agent.addAll(x.agent);
             m.processInfos.addAll(x.processInfos);

@@ -51,9 +51,21 @@ public final class Catalog {
             .info("Command", Unit.TEXT, (r, n) -> command(n.process(r.containerId(), r.pid(), r.startTs())))
             .hiddenKey("START", Unit.TIME_NS, (r, n) -> r.startTs())
             .hiddenKey("CONTAINER_ID", Unit.TEXT, (r, n) -> r.containerId())
+            .drill("threads", (s, row) -> s.process((String) row.apply("CONTAINER_ID"), (Long) row.apply("PID")))
             .drill("files", (s, row) -> s.process((String) row.apply("CONTAINER_ID"), (Long) row.apply("PID")))
             .drill("connections", (s, row) -> s.process((String) row.apply("CONTAINER_ID"), (Long) row.apply("PID")))
             .drill("syscalls", (s, row) -> s.process((String) row.apply("CONTAINER_ID"), (Long) row.apply("PID")))
+            .sortBy("CPU");
+
+    public static final View<Rows.ThreadRow> THREADS = View.of("threads", "Threads",
+                    "CPU of every thread (from sched_switch), with its process",
+                    MetricsStore::threads, Rows.ThreadRow::pid, Rows.ThreadRow::ts)
+            .key("TID", Unit.COUNT, (r, n) -> r.tid())
+            .key("PID", Unit.COUNT, (r, n) -> r.pid())
+            .sum("CPU", Unit.CPU_NS, (r, n) -> r.cpuNs())
+            .info("CONTAINER", Unit.TEXT, (r, n) -> n.containerName(r.containerId()))
+            .info("Command", Unit.TEXT, (r, n) -> n.process(r.containerId(), r.pid()).comm())
+            .hiddenKey("CONTAINER_ID", Unit.TEXT, (r, n) -> r.containerId())
             .sortBy("CPU");
 
     public static final View<Rows.FileRow> FILES = View.of("files", "Files",
@@ -109,7 +121,7 @@ public final class Catalog {
             .sum("COUNT", Unit.COUNT, (r, n) -> r.count())
             .sortBy("COUNT");
 
-    public static final List<View<?>> ALL = List.of(CONTAINERS, PROCESSES, FILES, CONNECTIONS, PORTS, SYSCALLS, ERRORS);
+    public static final List<View<?>> ALL = List.of(CONTAINERS, PROCESSES, THREADS, FILES, CONNECTIONS, PORTS, SYSCALLS, ERRORS);
 
     public static View<?> byId(String id) {
         for (View<?> v : ALL) if (v.id().equals(id)) return v;

@@ -242,10 +242,30 @@ class AggregationTruthTest {
             assertEquals(x.ports, y.ports);
             assertEquals(x.syscalls, y.syscalls);
             assertEquals(x.errnos, y.errnos);
+            assertEquals(x.threads, y.threads);
             assertEquals(x.cpus, y.cpus);
             assertEquals(x.processInfos, y.processInfos);
         }
         assertEquals(first.summary, second.summary);
+    }
+
+    @Test
+    void aProcessesCpuIsTheSumOfItsThreadsInEverySecond() {
+        Aggregation a = Aggregation.of(TestData.fixtures().resolve("basic.scap.gz"));
+        int checked = 0;
+        for (var b : a.batches) {
+            java.util.Map<String, Long> threads = new java.util.HashMap<>();
+            for (var t : b.threads) {
+                if (t.res() == 1) threads.merge(t.containerId() + "/" + t.pid() + "@" + t.ts(), t.cpuNs(), Long::sum);
+            }
+            for (var p : b.processes) {
+                if (p.res() != 1) continue;
+                long sum = threads.getOrDefault(p.containerId() + "/" + p.pid() + "@" + p.ts(), 0L);
+                assertEquals(p.cpuNs(), sum, "pid " + p.pid() + " at " + p.ts() + ": process vs its threads");
+                if (sum > 0) checked++;
+            }
+        }
+        assertTrue(checked > 10, "seconds of processes that ran: " + checked);
     }
 
     @Test

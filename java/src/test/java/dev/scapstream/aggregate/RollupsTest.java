@@ -229,6 +229,12 @@ class RollupsTest {
                     return new Rows.ErrnoRow(e.host(), e.containerId(), e.pid(), e.syscall(), e.errno(), ts, res,
                             sum(g, Rows.ErrnoRow::count));
                 });
+        compare(name, "threads", stored.threads, Rows.ThreadRow::res, Rows.ThreadRow::ts,
+                x -> List.of(x.containerId(), x.pid(), x.tid()),
+                (g, ts, res) -> {
+                    Rows.ThreadRow t = g.get(0);
+                    return new Rows.ThreadRow(t.host(), t.containerId(), t.pid(), t.tid(), ts, res, sum(g, Rows.ThreadRow::cpuNs));
+                });
         compare(name, "cpus", stored.cpus, Rows.CpuRow::res, Rows.CpuRow::ts, x -> List.of(x.cpu()),
                 (g, ts, res) -> new Rows.CpuRow(g.get(0).host(), g.get(0).cpu(), ts, res, sum(g, Rows.CpuRow::busyNs)));
         compare(name, "agent", stored.agent, Rows.AgentRow::res, Rows.AgentRow::ts, x -> List.of(),
@@ -347,6 +353,7 @@ class RollupsTest {
         final Map<List<Object>, Rows.PortRow> ports = new LinkedHashMap<>();
         final Map<List<Object>, Rows.SyscallRow> syscalls = new LinkedHashMap<>();
         final Map<List<Object>, Rows.ErrnoRow> errnos = new LinkedHashMap<>();
+        final Map<List<Object>, Rows.ThreadRow> threads = new LinkedHashMap<>();
         final Map<List<Object>, Rows.CpuRow> cpus = new LinkedHashMap<>();
         final Map<List<Object>, Rows.AgentRow> agent = new LinkedHashMap<>();
 
@@ -358,6 +365,7 @@ class RollupsTest {
             for (var x : b.ports) ports.put(List.of(x.containerId(), x.l4(), x.port(), x.ts(), x.res()), x);
             for (var x : b.syscalls) syscalls.put(List.of(x.containerId(), x.pid(), x.syscall(), x.ts(), x.res()), x);
             for (var x : b.errnos) errnos.put(List.of(x.containerId(), x.pid(), x.syscall(), x.errno(), x.ts(), x.res()), x);
+            for (var x : b.threads) threads.put(List.of(x.containerId(), x.pid(), x.tid(), x.ts(), x.res()), x);
             for (var x : b.cpus) cpus.put(List.of(x.cpu(), x.ts(), x.res()), x);
             for (var x : b.agent) agent.put(List.of(x.ts(), x.res()), x);
         }

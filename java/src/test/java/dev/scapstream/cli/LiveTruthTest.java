@@ -155,6 +155,13 @@ class LiveTruthTest {
         JsonNode spin = truth.get("spin");
         long pid = spin.get("pid").asLong();
         long processCpu = sum(processRows(spinBox, pid), r -> ((Rows.ProcessRow) r).cpuNs());
+        // each thread against its own clock
+        List<Rows.ThreadRow> threadRows = live.threads(HOST, spinBox.id(), 0, Long.MAX_VALUE, 1);
+        for (JsonNode t : spin.get("threads")) {
+            long tid = t.get("tid").asLong();
+            long got = threadRows.stream().filter(r -> r.tid() == tid && r.pid() == pid).mapToLong(Rows.ThreadRow::cpuNs).sum();
+            cpuWithin(t.get("cpu_ns").asLong(), got, "thread " + tid + " of spin");
+        }
         cpuWithin(spin.get("process_cpu_ns").asLong(), processCpu, "process CPU of spin " + (CPUS + 1) + " threads");
         long containerCpu = sum(live.containerSeries(HOST, spinBox.id(), 0, Long.MAX_VALUE, 1),
                 r -> ((Rows.ContainerRow) r).cpuNs());

@@ -148,6 +148,11 @@ public abstract class MetricsStoreContract {
                     a.ts, a.res, v(s, 1)),
             (b, r) -> b.errnos.add(r), MetricsStore::errnos);
 
+    protected static final Kind<Rows.ThreadRow> THREAD = new Kind<>("threads", true, 8,
+            (a, s) -> new Rows.ThreadRow(a.host, a.cid, 4000 + a.sub / 4, (4000 + a.sub / 4) * 10L + a.sub % 4,
+                    a.ts, a.res, v(s, 1)),
+            (b, r) -> b.threads.add(r), MetricsStore::threads);
+
     protected static final Kind<Rows.CpuRow> CPU = new Kind<>("cpus", false, 8,
             (a, s) -> new Rows.CpuRow(a.host, a.sub, a.ts, a.res, v(s, 1)),
             (b, r) -> b.cpus.add(r), (st, h, c, from, to, res) -> st.cpus(h, from, to, res));
@@ -158,7 +163,7 @@ public abstract class MetricsStoreContract {
             (b, r) -> b.agent.add(r), (st, h, c, from, to, res) -> st.agent(h, from, to, res));
 
     protected static final List<Kind<?>> KINDS =
-            List.of(CONTAINER, PROCESS, FILE, CONNECTION, PORT, SYSCALL, ERRNO, CPU, AGENT);
+            List.of(CONTAINER, PROCESS, FILE, CONNECTION, PORT, SYSCALL, ERRNO, THREAD, CPU, AGENT);
 
     protected static Rows.ProcessInfo proc(String host, String cid, long pid, long startTs, long exitTs, String tag) {
         return new Rows.ProcessInfo(host, cid, pid, pid - 1, startTs, exitTs, "comm" + pid + tag,

@@ -33,6 +33,7 @@ public final class StoreDump {
                 put(out, id + " processSeries@" + res, s.processSeries(host, id, from, to, res));
                 put(out, id + " files@" + res, s.files(host, id, from, to, res));
                 put(out, id + " connections@" + res, s.connections(host, id, from, to, res));
+                put(out, id + " threads@" + res, s.threads(host, id, from, to, res));
                 put(out, id + " ports@" + res, s.ports(host, id, from, to, res));
                 put(out, id + " syscalls@" + res, s.syscalls(host, id, from, to, res));
                 put(out, id + " errnos@" + res, s.errnos(host, id, from, to, res));

@@ -83,6 +83,7 @@ final class SyntheticStore {
         add(to.ports, from.ports);
         add(to.syscalls, from.syscalls);
         add(to.errnos, from.errnos);
+        add(to.threads, from.threads);
         add(to.cpus, from.cpus);
         add(to.agent, from.agent);
         add(to.processInfos, from.processInfos);

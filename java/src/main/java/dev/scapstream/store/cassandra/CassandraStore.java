@@ -121,6 +121,7 @@ public final class CassandraStore implements MetricsStore {
         addSeries(new CqlTable<>("port", Rows.PortRow.class, "l4", "port"), b -> b.ports);
         addSeries(new CqlTable<>("syscall", Rows.SyscallRow.class, "pid", "syscall"), b -> b.syscalls);
         addSeries(new CqlTable<>("errno", Rows.ErrnoRow.class, "pid", "syscall", "errno"), b -> b.errnos);
+        addSeries(new CqlTable<>("thread", Rows.ThreadRow.class, "pid", "tid"), b -> b.threads);
         addSeries(new CqlTable<>("cpu", Rows.CpuRow.class, "cpu"), b -> b.cpus);
         addSeries(new CqlTable<>("agent", Rows.AgentRow.class), b -> b.agent);
         insertProcess = prepare("INSERT INTO " + ks + ".processes (host, container_id, day, pid, start_ts, ppid, exit_ts,"
@@ -729,6 +730,11 @@ public final class CassandraStore implements MetricsStore {
     @Override
     public List<Rows.ErrnoRow> errnos(String host, String containerId, long fromTs, long toTs, int res) {
         return read(Rows.ErrnoRow.class, host, containerId, fromTs, toTs, res);
+    }
+
+    @Override
+    public List<Rows.ThreadRow> threads(String host, String containerId, long fromTs, long toTs, int res) {
+        return read(Rows.ThreadRow.class, host, containerId, fromTs, toTs, res);
     }
 
     @Override

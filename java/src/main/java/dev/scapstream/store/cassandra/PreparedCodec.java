@@ -25,7 +25,7 @@ import java.util.zip.CRC32;
  * refused, never half-written to Cassandra.
  */
 final class PreparedCodec {
-    private static final byte[] MAGIC = "scapstream-spool 1\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "scapstream-spool 2\n".getBytes(StandardCharsets.US_ASCII);
 
     private PreparedCodec() {}
 
@@ -39,6 +39,7 @@ final class PreparedCodec {
             new ListOf<>(Rows.PortRow.class, b -> b.ports),
             new ListOf<>(Rows.SyscallRow.class, b -> b.syscalls),
             new ListOf<>(Rows.ErrnoRow.class, b -> b.errnos),
+            new ListOf<>(Rows.ThreadRow.class, b -> b.threads),
             new ListOf<>(Rows.CpuRow.class, b -> b.cpus),
             new ListOf<>(Rows.AgentRow.class, b -> b.agent),
             new ListOf<>(Rows.ProcessInfo.class, b -> b.processInfos),

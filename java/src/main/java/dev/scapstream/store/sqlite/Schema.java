@@ -16,7 +16,7 @@ final class Schema {
     private Schema() {}
 
     /** The version schema/sqlite.sql writes into schema_version. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final String RESOURCE = "/schema/sqlite.sql";
 
     static String script() {
@@ -29,8 +29,8 @@ final class Schema {
     }
 
     /**
-     * Applies the schema to a file that has none, in the caller's transaction. Refuses a file of
-     * another version (there is no migration yet) and a database that belongs to something else.
+     * Applies the schema to a file that has none, in the caller's transaction, and brings an older
+     * one up to date. Refuses a newer file and a database that belongs to something else.
      */
     static void ensure(Connection c, String where) throws SQLException {
         Integer found = version(c);
@@ -48,9 +48,20 @@ final class Schema {
             throw new StoreException(where + ": schema version " + found + " is newer than this build knows ("
                     + VERSION + "); use a newer scapstream");
         }
-        if (found < VERSION) {
-            throw new StoreException(where + ": schema version " + found + " is older than this build's ("
-                    + VERSION + ") and there is no migration for it");
+        if (found < VERSION) migrate(c);
+    }
+
+    /**
+     * Every change so far adds tables (2: thread_rows), and the script creates only what is
+     * missing: applying it again is the migration. A change of columns adds its ALTERs here.
+     */
+    private static void migrate(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate(script());
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE schema_version SET version = ? WHERE id = 1")) {
+            ps.setInt(1, VERSION);
+            ps.executeUpdate();
         }
     }
 

@@ -102,6 +102,7 @@ public final class SqliteStore implements MetricsStore {
                     insert(Tables.PORT_ROWS, batch.ports);
                     insert(Tables.SYSCALL_ROWS, batch.syscalls);
                     insert(Tables.ERRNO_ROWS, batch.errnos);
+                    insert(Tables.THREAD_ROWS, batch.threads);
                     insert(Tables.CPU_ROWS, batch.cpus);
                     insert(Tables.AGENT_ROWS, batch.agent);
                 });
@@ -187,6 +188,11 @@ public final class SqliteStore implements MetricsStore {
     @Override
     public List<Rows.ErrnoRow> errnos(String host, String containerId, long fromTs, long toTs, int res) {
         return query(Tables.ERRNO_ROWS, Tables.ERRNO_ROWS.seriesSql, host, containerId, res, fromTs, toTs);
+    }
+
+    @Override
+    public List<Rows.ThreadRow> threads(String host, String containerId, long fromTs, long toTs, int res) {
+        return query(Tables.THREAD_ROWS, Tables.THREAD_ROWS.seriesSql, host, containerId, res, fromTs, toTs);
     }
 
     @Override

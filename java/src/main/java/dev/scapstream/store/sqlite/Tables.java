@@ -22,6 +22,8 @@ final class Tables {
             RowTable.series("syscall_rows", Rows.SyscallRow.class, true, "pid, syscall");
     static final RowTable<Rows.ErrnoRow> ERRNO_ROWS =
             RowTable.series("errno_rows", Rows.ErrnoRow.class, true, "pid, syscall, errno");
+    static final RowTable<Rows.ThreadRow> THREAD_ROWS =
+            RowTable.series("thread_rows", Rows.ThreadRow.class, true, "pid, tid");
     static final RowTable<Rows.CpuRow> CPU_ROWS =
             RowTable.series("cpu_rows", Rows.CpuRow.class, false, "cpu");
     static final RowTable<Rows.AgentRow> AGENT_ROWS =
@@ -48,8 +50,8 @@ final class Tables {
 
     /** The tables expire() cleans: the ones with a resolution. */
     static final List<RowTable<?>> SERIES = List.of(CONTAINER_ROWS, PROCESS_ROWS, FILE_ROWS, CONNECTION_ROWS,
-            PORT_ROWS, SYSCALL_ROWS, ERRNO_ROWS, CPU_ROWS, AGENT_ROWS);
+            PORT_ROWS, SYSCALL_ROWS, ERRNO_ROWS, THREAD_ROWS, CPU_ROWS, AGENT_ROWS);
 
     static final List<RowTable<?>> ALL = List.of(CONTAINER_ROWS, PROCESS_ROWS, FILE_ROWS, CONNECTION_ROWS,
-            PORT_ROWS, SYSCALL_ROWS, ERRNO_ROWS, CPU_ROWS, AGENT_ROWS, PROCESSES, CONTAINERS);
+            PORT_ROWS, SYSCALL_ROWS, ERRNO_ROWS, THREAD_ROWS, CPU_ROWS, AGENT_ROWS, PROCESSES, CONTAINERS);
 }

@@ -77,6 +77,7 @@ class CassandraStoreTest extends MetricsStoreContract {
         kinds.put("port", Rows.PortRow.class);
         kinds.put("syscall", Rows.SyscallRow.class);
         kinds.put("errno", Rows.ErrnoRow.class);
+        kinds.put("thread", Rows.ThreadRow.class);
         kinds.put("cpu", Rows.CpuRow.class);
         kinds.put("agent", Rows.AgentRow.class);
         for (Map.Entry<String, Class<? extends Record>> k : kinds.entrySet()) {

@@ -78,16 +78,46 @@ class SqliteStoreTest extends MetricsStoreContract {
     }
 
     @Test
-    void fileIsInWalModeWithSchemaVersionOne() throws SQLException {
+    void fileIsInWalModeWithTheScriptsSchemaVersion() throws Exception {
         store.close();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("INSERT OR IGNORE INTO schema_version \\(id, version\\) VALUES \\(1, (\\d+)\\)")
+                .matcher(java.nio.file.Files.readString(dev.scapstream.testsupport.TestData.repo().resolve("schema/sqlite.sql")));
+        assertTrue(m.find(), "schema/sqlite.sql sets its version");
         try (Connection c = raw(file()); Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
                 assertEquals("wal", rs.getString(1));
             }
             try (ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {
-                assertEquals(1, rs.getInt(1));
+                assertEquals(Integer.parseInt(m.group(1)), rs.getInt(1));
             }
         }
+    }
+
+    @Test
+    void aVersionOneFileGainsThreadRowsAndKeepsItsRows() throws SQLException {
+        Rows.CpuRow old = new Rows.CpuRow(H1, 0, 50, 1, 123_456);
+        MetricsBatch b = new MetricsBatch();
+        b.cpus.add(old);
+        store.write(b);
+        store.close();
+        // what a version 1 file was: everything but thread_rows
+        try (Connection c = raw(file()); Statement s = c.createStatement()) {
+            s.executeUpdate("DROP TABLE thread_rows");
+            s.executeUpdate("UPDATE schema_version SET version = 1");
+        }
+        store = SqliteStore.open(file());
+        assertEquals(List.of(old), store.cpus(H1, 0, 100, 1));
+        MetricsBatch t = new MetricsBatch();
+        Rows.ThreadRow thread = new Rows.ThreadRow(H1, C1, 7, 8, 50, 1, 999);
+        t.threads.add(thread);
+        store.write(t);
+        assertEquals(List.of(thread), store.threads(H1, C1, 0, 100, 1));
+        store.close();
+        try (Connection c = raw(file()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {
+            assertEquals(2, rs.getInt(1));
+        }
+        store = SqliteStore.open(file());
     }
 
     @Test
@@ -157,6 +187,7 @@ class SqliteStoreTest extends MetricsStoreContract {
         tables.put("port_rows", Rows.PortRow.class);
         tables.put("syscall_rows", Rows.SyscallRow.class);
         tables.put("errno_rows", Rows.ErrnoRow.class);
+        tables.put("thread_rows", Rows.ThreadRow.class);
         tables.put("cpu_rows", Rows.CpuRow.class);
         tables.put("agent_rows", Rows.AgentRow.class);
         tables.put("processes", Rows.ProcessInfo.class);
