@@ -160,7 +160,30 @@ class CassandraStoreTest extends MetricsStoreContract {
             assertTrue(e.getMessage().contains("schema version 7"), e.getMessage());
             assertFalse(e.getMessage().contains("\n"), e.getMessage());
         } finally {
-            s.execute("UPDATE " + KEYSPACE + ".schema_version SET version = 1 WHERE id = 1");
+            s.execute("UPDATE " + KEYSPACE + ".schema_version SET version = " + CassandraSchema.VERSION + " WHERE id = 1");
+        }
+    }
+
+    @Test
+    void aVersionOneKeyspaceGainsTheThreadTables() {
+        String ks = KEYSPACE + "_v1";
+        CassandraConfig c = CassandraConfig.local(config().contactPoints(), ks);
+        try (CassandraStore s = CassandraStore.open(c)) {
+            // what a version 1 keyspace was: everything but the thread tables
+            s.session().execute("DROP TABLE " + ks + ".thread_rows");
+            s.session().execute("DROP TABLE " + ks + ".thread_rollups");
+            s.session().execute("DROP TYPE " + ks + ".thread_metrics");
+            s.session().execute("UPDATE " + ks + ".schema_version SET version = 1 WHERE id = 1");
+        }
+        try (CassandraStore s = CassandraStore.open(c)) {
+            MetricsBatch b = new MetricsBatch();
+            Rows.ThreadRow t = new Rows.ThreadRow(H1, C1, 7, 8, 50, 1, 999);
+            b.threads.add(t);
+            s.write(b);
+            assertEquals(List.of(t), s.threads(H1, C1, 0, 100, 1));
+            assertEquals(CassandraSchema.VERSION, s.session().execute(
+                    "SELECT version FROM " + ks + ".schema_version WHERE id = 1").one().getInt(0));
+            s.session().execute("DROP KEYSPACE " + ks);
         }
     }
 
