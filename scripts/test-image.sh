@@ -153,9 +153,11 @@ check() {
 log "run 1: SQLite on /data, UI on 127.0.0.1:$port"
 start_agent "$work/agent1.log"
 run_workloads 1
-log "run 1: $(api /metrics | grep -E '^falcosecurity_scap_n_(evts|drops)_total' | tr '\n' ' ')"
+# read whole, then grep: grep -q closing the pipe early fails curl (23) under pipefail
+metrics=$(api /metrics)
+log "run 1: $(grep -E '^falcosecurity_scap_n_(evts|drops)_total' <<<"$metrics" | tr '\n' ' ')"
 check 1 all || { cat "$work/agent1.log" >&2; fail "run 1 (above)"; }
-api /metrics | grep -q '^scapstream_' || fail "/metrics does not answer with scapstream_ metrics"
+grep -q '^scapstream_' <<<"$metrics" || fail "/metrics does not answer with scapstream_ metrics"
 stop_agent
 [ -s "$data/scapstream.db" ] || fail "no SQLite file on the data volume ($data/scapstream.db)"
 log "restart: the rows of run 1 are still served"
