@@ -13,6 +13,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -1223,6 +1224,11 @@ int32_t ss_stop(ss_capture* c, char* err, int32_t err_len) {
 	return -1;
 }
 
+static int64_t read_permille(ss_capture* c) {
+	double p = c->eof ? 100.0 : c->inspector->get_read_progress();
+	return std::clamp(static_cast<int64_t>(p * 10.0), int64_t{0}, int64_t{1000});
+}
+
 int32_t ss_stats(ss_capture* c, char* out, int32_t out_len) {
 	if(c == nullptr || out == nullptr || out_len <= 0) {
 		return -1;
@@ -1238,6 +1244,10 @@ int32_t ss_stats(ss_capture* c, char* out, int32_t out_len) {
 		s += "records_container " + std::to_string(c->records[SS_REC_CONTAINER]) + "\n";
 		s += "records_fd " + std::to_string(c->records[SS_REC_FD]) + "\n";
 		s += "records_memory " + std::to_string(c->records[SS_REC_MEMORY]) + "\n";
+		if(!c->live) {
+			// how much of the input is read, in thousandths (libscap's file position over its size)
+			s += "read_permille " + std::to_string(read_permille(c)) + "\n";
+		}
 		scap_stats st = {};
 		c->inspector->get_capture_stats(&st);
 		s += "n_evts " + std::to_string(st.n_evts) + "\n";
