@@ -8,8 +8,12 @@
 #include <string>
 
 class sinsp;
+class sinsp_evt;
 
 sinsp* ss_capture_inspector(ss_capture* c);
+// sinsp::next over the capture's file or set of files: at the end of one file of a set the next
+// one's inspector takes over (ss_capture_inspector changes), SCAP_EOF only after the last
+int32_t ss_capture_next(ss_capture* c, sinsp_evt** e);
 bool ss_capture_is_live(const ss_capture* c);
 
 // shim.cpp's helpers: a message as one line into err; why a path cannot be read as a capture

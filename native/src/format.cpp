@@ -99,8 +99,10 @@ inline bool keeps_layout(uint32_t flags) { return (flags & (SS_FMT_ASCII | SS_FM
 struct ss_formatter {
 	ss_capture* capture = nullptr;  // borrowed
 	sinsp* inspector = nullptr;
-	sinsp_filter_check_list checks;
+	std::unique_ptr<sinsp_filter_check_list> checks;
 	std::unique_ptr<sinsp_evt_formatter> formatter;
+	std::string format;  // to compile again for the next file of a set
+	uint32_t flags = 0;
 	bool live = false;
 	bool keep_layout = false;
 	bool done = false;
@@ -139,7 +141,10 @@ ss_formatter* ss_format_open(ss_capture* c,
 		f->to_ns = to_ns;
 		f->remaining = limit;
 		f->limited = limit > 0;
-		f->formatter = make_formatter(*f->inspector, f->checks, format, flags);
+		f->format = format != nullptr ? format : "";
+		f->flags = flags;
+		f->checks = std::make_unique<sinsp_filter_check_list>();
+		f->formatter = make_formatter(*f->inspector, *f->checks, f->format.c_str(), flags);
 		if(f->live && snaplen > 0) {
 			f->inspector->set_snaplen(snaplen);
 		}
@@ -211,7 +216,14 @@ int32_t ss_format_next(ss_formatter* f,
 				f->done = true;
 				return finish(SS_EOF);
 			}
-			int32_t rc = f->inspector->next(&e);
+			int32_t rc = ss_capture_next(f->capture, &e);
+			if(ss_capture_inspector(f->capture) != f->inspector) {
+				// the next file of a set: its own inspector, so a formatter of its own
+				f->inspector = ss_capture_inspector(f->capture);
+				f->formatter.reset();
+				f->checks = std::make_unique<sinsp_filter_check_list>();
+				f->formatter = make_formatter(*f->inspector, *f->checks, f->format.c_str(), f->flags);
+			}
 			if(rc == SCAP_EOF) {
 				f->done = true;
 				return finish(SS_EOF);

@@ -24,7 +24,7 @@ extern "C" {
 
 /* Changes whenever a record layout, a constant or a signature below changes: the Java side refuses
  * a library of another version (ss_abi_version) instead of misreading its records. */
-#define SS_ABI_VERSION 2
+#define SS_ABI_VERSION 3
 
 /* record kinds */
 #define SS_REC_EVENT 1
@@ -100,7 +100,8 @@ extern "C" {
 
 typedef struct ss_capture ss_capture;
 
-/* Opens a capture. `source`: file path for SS_MODE_FILE, ignored otherwise. `filter`: sysdig
+/* Opens a capture. `source`: for SS_MODE_FILE a file path, or several separated by '\n' (a set:
+ * read one after the other in the order of their first events, as one timeline), ignored otherwise. `filter`: sysdig
  * filter or NULL/"". `buffer_bytes`: per-CPU ring size for live modes (0 = default 8 MiB).
  * `dump_path`: write every returned event to this .scap file (NULL = no recording).
  * `flags`: bit 0 = procinfo CPU samples from /proc (live), bit 1 = page fault events (live),
@@ -129,6 +130,41 @@ int32_t ss_next_batch(ss_capture* c,
                       int32_t max_wait_ms,
                       char* err,
                       int32_t err_len);
+
+/* ss_record_open flags */
+#define SS_RECORD_GZIP 1
+
+/* Adds a recording of every event the capture returns (call before the first ss_next_batch).
+ * `path`: a file, or a directory (ends with '/' or exists) for a set of files named by their start
+ * time. `max_bytes` (-C): a new file once one reaches this size; `seconds` (-G): a new file at each
+ * multiple of this in event time; `max_files` (-W) and `max_total`: keep at most that many files or
+ * bytes, deleting the oldest; 0 = no limit. Each file starts with the current thread, fd and
+ * container tables, so it reads on its own. 0 on success, -1 with a message in err. */
+int32_t ss_record_open(ss_capture* c,
+                       const char* path,
+                       uint64_t max_bytes,
+                       uint32_t seconds,
+                       uint32_t max_files,
+                       uint64_t max_total,
+                       uint32_t flags,
+                       char* err,
+                       int32_t err_len);
+
+/* Flushes the recordings and writes what changed in their files since the last call into out, one
+ * line each, tab-separated: "open PATH FIRST_NS LAST_NS BYTES", "closed PATH FIRST_NS LAST_NS BYTES",
+ * "gone PATH". Returns the length, -2 when out is too small (call again with more room; nothing is
+ * lost), -1 on error. */
+int32_t ss_record_poll(ss_capture* c, char* out, int32_t out_len);
+
+/* Closes the recordings' current files; out receives their last notices as ss_record_poll's.
+ * Returns the length, or -1 with a message in err (a write failure). */
+int32_t ss_record_close(ss_capture* c, char* out, int32_t out_len, char* err, int32_t err_len);
+
+/* Bytes of each I/O buffer a live capture keeps (sysdig's -s); no-op for files. 0 on success. */
+int32_t ss_set_snaplen(ss_capture* c, uint32_t snaplen, char* err, int32_t err_len);
+
+/* The file (of a set) that this thread's last failed call was about; "" when none. */
+const char* ss_last_error_source(void);
 
 /* Starts a live capture (the probe is loaded by ss_open but produces nothing until this call or
  * the first ss_next_batch). No-op for files and after ss_stop. 0 on success. */

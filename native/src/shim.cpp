@@ -5,6 +5,7 @@
 // nothing unwinds into the JVM.
 #include "scapstream.h"
 #include "capture_internal.h"
+#include "recorder.h"
 
 #include <libsinsp/sinsp.h>
 #include <libsinsp/dumper.h>
@@ -29,6 +30,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -40,6 +42,7 @@ constexpr uint32_t kFlagScrubExisting = 8u;
 constexpr int kGenericNameBase = 1024;
 
 thread_local int32_t g_error_kind = SS_ERRK_NONE;
+thread_local std::string g_error_source;  // the file of a set that the last error is about
 
 // SS_ERRK_NOT_CAPTURE unless the (possibly gzipped) file starts with a pcapng section header block,
 // the only start libscap's savefile reader accepts; then what its reader threw was the rest
@@ -130,6 +133,14 @@ struct thread_seen {
 	uint64_t exit_ts = 0;  // event time of the procexit
 	bool before_capture = false;  // from the initial thread table: its start is "before" (0)
 	uint64_t initial_exec_ts = 0;  // its exec as the initial table had it, also "before"
+	// the next file of a set holds this thread afresh: take its object, keep what Java was told
+	bool rebind = false;
+	bool exec_override = false;  // exec_ts is the new file's value; reported_exec stands for it
+	uint64_t reported_exec = 0;
+	bool reported = false;  // Java was told of it: its start (reported_clone) is fixed from then on
+	uint64_t reported_clone = 0;
+	int64_t enter_fd = -1;  // the fd of its last syscall enter (libsinsp's, kept across files)
+	bool enter_in_previous_file = false;
 	uint64_t enter_ts = 0;       // the thread's last syscall enter, for the exit's latency
 	uint16_t enter_type = 0xffff;
 	uint32_t uid = 0;
@@ -196,7 +207,25 @@ struct type_info {
 
 struct ss_capture {
 	std::unique_ptr<sinsp> inspector;
-	std::unique_ptr<sinsp_dumper> dumper;
+	std::vector<std::unique_ptr<recorder>> recorders;
+	bool scrub_existing = false;
+	bool scrubbed = false;
+	// several files read as one timeline, one after the other (see advance_file)
+	std::vector<std::string> files;
+	std::vector<uint64_t> file_bytes;
+	size_t file_at = 0;
+	uint64_t set_bytes = 0;
+	uint64_t done_bytes = 0;  // of the files already read
+	std::string filter;
+	uint64_t inspector_gen = 0;  // bumped when the next file's inspector takes over
+	// start and exec times the previous file's libsinsp knew of threads Java was not told of yet
+	// (a child seen only through its parent's clone): the next file's tables do not carry them
+	struct carried_times {
+		uint64_t clone_ts;
+		uint64_t exec_ts;
+	};
+	std::unordered_map<int64_t, carried_times> carried;
+	std::string notices;  // of the recordings, not yet taken by ss_record_poll
 	int mode = SS_MODE_FILE;
 	bool live = false;
 	bool started = false;
@@ -391,6 +420,37 @@ size_t ensure_thread(ss_capture* c,
 	if(seen.exited && t->m_clone_ts > seen.exit_ts) {
 		seen = thread_seen();
 	}
+	if(!seen.reported && !c->carried.empty()) {
+		auto it = c->carried.find(t->m_tid);
+		if(it != c->carried.end()) {
+			// as the previous file's libsinsp had them, where it knew them (a child known only by its
+			// own first event has no start yet) and this file has not changed them since (an exec)
+			if(it->second.clone_ts != 0) {
+				seen.reported = true;
+				seen.reported_clone = it->second.clone_ts;
+			}
+			if(it->second.exec_ts != 0 && t->m_lastexec_ts == 0) {
+				seen.reported_exec = it->second.exec_ts;
+				seen.exec_override = true;
+				seen.exec_ts = 0;
+			}
+			c->carried.erase(it);
+		}
+	}
+	if(seen.rebind) {
+		seen.rebind = false;
+		seen.enter_in_previous_file = true;
+		if(!seen.exited) {
+			seen.ptr = t;
+			// a file's thread table does not carry the exec time (0): the one reported stands; a
+			// value is an exec read in this file, reported as such
+			if(t->m_lastexec_ts == 0 && seen.exec_ts != 0) {
+				seen.exec_override = true;
+				seen.exec_ts = 0;
+			}
+			seen.clone_ts = t->m_clone_ts;
+		}
+	}
 	// a thread that exited keeps what Java was told (a last switch-out can follow its procexit)
 	bool changed = !seen.exited &&
 	               (seen.ptr != t || seen.clone_ts != t->m_clone_ts || seen.exec_ts != t->m_lastexec_ts ||
@@ -414,8 +474,18 @@ size_t ensure_thread(ss_capture* c,
 			seen.initial_exec_ts = t->m_lastexec_ts;
 		}
 		bool exec_before = seen.before_capture && t->m_lastexec_ts == seen.initial_exec_ts;
-		size_t n = write_thread(c, *t, ckey, seen.before_capture ? 0 : t->m_clone_ts,
-		                        exec_before ? 0 : t->m_lastexec_ts, p + used, room - used);
+		uint64_t exec = exec_before ? 0 : t->m_lastexec_ts;
+		if(seen.exec_override && t->m_lastexec_ts == seen.exec_ts) {
+			exec = seen.reported_exec;
+		} else {
+			seen.exec_override = false;
+		}
+		// a thread's start never changes; libsinsp's may, when the next file of a set or an exec
+		// gives it a new object
+		// (but a child reported before libsinsp knew its clone, from its own first event, gets it then)
+		bool fixed = seen.reported && (seen.reported_clone != 0 || seen.before_capture);
+		uint64_t clone = fixed ? seen.reported_clone : seen.before_capture ? 0 : t->m_clone_ts;
+		size_t n = write_thread(c, *t, ckey, clone, exec, p + used, room - used);
 		if(n == 0) {
 			*full = true;
 				return used;
@@ -424,6 +494,9 @@ size_t ensure_thread(ss_capture* c,
 		seen.ptr = t;
 		seen.clone_ts = t->m_clone_ts;
 		seen.exec_ts = t->m_lastexec_ts;
+		seen.reported_exec = exec;
+		seen.reported_clone = clone;
+		seen.reported = true;
 		seen.uid = t->m_uid;
 		seen.comm_len = t->m_comm.size();
 		seen.container_key = ckey;
@@ -753,6 +826,7 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room, bool* c
 		if(!(flags & SS_F_EXIT)) {
 			seen->enter_ts = ts;
 			seen->enter_type = type;
+			seen->enter_fd = t != nullptr ? t->m_lastevent_fd : -1;
 			if(!c->enter_records && ti.special == SPECIAL_NONE) {
 				// noted, no record: the exit carries what matters; counted per second
 				if(c->skipped > 0 && (ts >= c->skipped_sec_end || ts < c->skipped_sec_end - 1000000000ull)) {
@@ -818,10 +892,21 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room, bool* c
 	int32_t fdnum = -1;
 	uint8_t fdtype = 0xff;
 	sinsp_fdinfo* fd = ti.uses_fd ? e->get_fd_info() : nullptr;
+	int64_t enter_fd = -1;
+	if(seen != nullptr && (flags & SS_F_SYSCALL)) {
+		// the exit of a syscall whose enter ended the previous file of a set: libsinsp of this file
+		// never saw the enter, so the fd it named is taken from what the shim kept of it
+		if(fd == nullptr && ti.uses_fd && (flags & SS_F_EXIT) && seen->enter_in_previous_file && t != nullptr &&
+		   seen->enter_fd >= 0 && seen->enter_type + 1 == type) {
+			fd = t->get_fd(seen->enter_fd);
+			enter_fd = seen->enter_fd;
+		}
+		seen->enter_in_previous_file = false;
+	}
 	if(fd != nullptr) {
 		fdtype = static_cast<uint8_t>(fd->m_type);
 		if(t != nullptr) {
-			fdnum = static_cast<int32_t>(t->m_lastevent_fd);
+			fdnum = static_cast<int32_t>(enter_fd >= 0 ? enter_fd : t->m_lastevent_fd);
 		}
 		// only files and sockets are worth a dictionary entry
 		if(fd->m_type == SCAP_FD_FILE || fd->m_type == SCAP_FD_FILE_V2 ||
@@ -905,6 +990,163 @@ std::string file_problem(const char* path) {
 	return "";
 }
 
+std::unique_ptr<sinsp> open_file_inspector(const std::string& path, const std::string& filter, int32_t* stage) {
+	auto i = std::make_unique<sinsp>();
+	i->set_auto_threads_purging(true);
+	// a file that starts as a capture but cannot be opened ends inside its header or tables
+	*stage = SS_ERRK_TRUNCATED;
+	i->open_savefile(path);
+	if(!filter.empty()) {
+		*stage = SS_ERRK_FILTER;
+		i->set_filter(filter);
+	}
+	*stage = SS_ERRK_OTHER;
+	return i;
+}
+
+uint64_t file_size(const std::string& path) {
+	struct stat st;
+	return stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+}
+
+// Time of a file's first event but syscall enters (UINT64_MAX when none), to read a set in
+// event-time order.
+uint64_t first_event_ts(const std::string& path) {
+	int32_t stage = SS_ERRK_OTHER;
+	auto i = open_file_inspector(path, "", &stage);
+	sinsp_evt* e = nullptr;
+	for(int n = 0; n < 1000000; n++) {
+		int32_t rc = i->next(&e);
+		// not a syscall's enter: a rotated file starts with the enters of syscalls in flight
+		if(rc == SCAP_SUCCESS && !(PPME_IS_ENTER(e->get_type()) && (e->get_category() & EC_SYSCALL))) {
+			return e->get_ts();
+		}
+		if(rc != SCAP_TIMEOUT && rc != SCAP_FILTERED_EVENT) {
+			break;
+		}
+	}
+	return UINT64_MAX;
+}
+
+// The end of one file of a set: the next one's inspector takes over. What the shim knows of each
+// thread (its start, container, last syscall enter) carries on, so a process that spans files is
+// one process; libsinsp's objects are taken afresh from the new file's tables.
+bool advance_file(ss_capture* c) {
+	if(c->live || c->file_at + 1 >= c->files.size()) {
+		return false;
+	}
+	const std::string& path = c->files[c->file_at + 1];
+	int32_t stage = SS_ERRK_OTHER;
+	std::unique_ptr<sinsp> next;
+	try {
+		next = open_file_inspector(path, c->filter, &stage);
+	} catch(...) {
+		g_error_source = path;
+		g_error_kind = stage == SS_ERRK_TRUNCATED ? classify_unreadable_capture(path.c_str(), stage) : stage;
+		throw;
+	}
+	c->done_bytes += c->file_bytes[c->file_at];
+	c->file_at++;
+	c->carried.clear();
+	c->inspector->m_thread_manager->get_threads()->loop([&](sinsp_threadinfo& t) {
+		auto it = c->threads.find(t.m_tid);
+		if(it == c->threads.end() || !it->second.reported) {
+			c->carried[t.m_tid] = {t.m_clone_ts, t.m_lastexec_ts};
+		}
+		return true;
+	});
+	// sockets as the previous file's libsinsp had them: a file's fd table keeps neither a socket's
+	// role (client, server) nor the direction its tuple was seen in, which name a connection
+	struct carried_socket {
+		scap_fd_type type;
+		uint32_t roles;
+		std::string name;
+		sinsp_sockinfo info;
+	};
+	std::unordered_map<int64_t, std::unordered_map<int64_t, carried_socket>> sockets;
+	const uint32_t role_bits = sinsp_fdinfo::FLAGS_ROLE_CLIENT | sinsp_fdinfo::FLAGS_ROLE_SERVER;
+	c->inspector->m_thread_manager->get_threads()->loop([&](sinsp_threadinfo& t) {
+		if(auto* table = t.get_fd_table(); table != nullptr && t.is_main_thread()) {
+			table->loop([&](int64_t fd, sinsp_fdinfo& info) {
+				if(info.is_ipv4_socket() || info.is_ipv6_socket()) {
+					sockets[t.m_tid][fd] = {info.m_type, info.m_flags & role_bits, info.m_name, info.m_sockinfo};
+				}
+				return true;
+			});
+		}
+		return true;
+	});
+	c->inspector->close();
+	c->inspector = std::move(next);
+	c->inspector->m_thread_manager->get_threads()->loop([&](sinsp_threadinfo& t) {
+		auto st = sockets.find(t.m_tid);
+		if(st == sockets.end() || !t.is_main_thread() || t.get_fd_table() == nullptr) {
+			return true;
+		}
+		t.get_fd_table()->loop([&](int64_t fd, sinsp_fdinfo& info) {
+			auto it = st->second.find(fd);
+			if(it != st->second.end() && it->second.type == info.m_type) {
+				info.m_flags = (info.m_flags & ~role_bits) | it->second.roles;
+				info.m_name = it->second.name;
+				info.m_sockinfo = it->second.info;
+			}
+			return true;
+		});
+		return true;
+	});
+	c->inspector_gen++;
+	for(auto& entry : c->threads) {
+		entry.second.rebind = true;
+		entry.second.ptr = nullptr;
+		for(auto& slot : entry.second.fd_cache) {
+			slot = thread_seen::fd_slot();
+		}
+	}
+	c->fast_thread = nullptr;
+	c->fast_seen = nullptr;
+	return true;
+}
+
+void scrub_threads(ss_capture* c) {
+	if(!c->scrub_existing || c->scrubbed) {
+		return;
+	}
+	c->scrubbed = true;
+	// the dumper writes the current thread table: keep names, drop what could identify the machine
+	// or its users
+	c->inspector->m_thread_manager->get_threads()->loop([](sinsp_threadinfo& t) {
+		t.m_args.clear();
+		t.m_env.clear();
+		t.m_exe = t.m_comm;
+		t.m_exepath.clear();
+		t.m_cmd_line.clear();
+		t.set_cwd("/");
+		if(t.get_fd_table() != nullptr) {
+			t.get_fd_table()->clear();
+		}
+		return true;
+	});
+}
+
+std::vector<std::string> split_lines(const char* s) {
+	std::vector<std::string> out;
+	std::string cur;
+	for(const char* p = s; p != nullptr && *p != '\0'; p++) {
+		if(*p == '\n') {
+			if(!cur.empty()) {
+				out.push_back(cur);
+			}
+			cur.clear();
+		} else {
+			cur.push_back(*p);
+		}
+	}
+	if(!cur.empty()) {
+		out.push_back(cur);
+	}
+	return out;
+}
+
 }  // namespace
 
 extern "C" {
@@ -958,6 +1200,7 @@ ss_capture* ss_open(int mode,
 	install_logger();
 	g_open_log.clear();
 	g_error_kind = SS_ERRK_NONE;
+	g_error_source.clear();
 	// the step under way: what a throw from it means
 	int32_t stage = SS_ERRK_OTHER;
 	try {
@@ -968,13 +1211,44 @@ ss_capture* ss_open(int mode,
 		c->inspector = std::make_unique<sinsp>();
 		c->inspector->set_auto_threads_purging(true);
 		if(mode == SS_MODE_FILE) {
-			std::string problem = file_problem(source);
-			if(!problem.empty()) {
-				g_error_kind = SS_ERRK_FILE;
-				put_err(err, err_len, problem);
-				return nullptr;
+			c->files = split_lines(source);
+			if(c->files.empty()) {
+				c->files.push_back("");
 			}
-			// a file that starts as a capture but cannot be opened ends inside its header or tables
+			for(const auto& f : c->files) {
+				std::string problem = file_problem(f.c_str());
+				if(!problem.empty()) {
+					g_error_kind = SS_ERRK_FILE;
+					g_error_source = f;
+					put_err(err, err_len, problem);
+					return nullptr;
+				}
+				c->file_bytes.push_back(file_size(f));
+			}
+			if(c->files.size() > 1) {
+				// one after the other, by their first event
+				std::vector<std::pair<uint64_t, size_t>> order;
+				for(size_t i = 0; i < c->files.size(); i++) {
+					g_error_source = c->files[i];
+					stage = SS_ERRK_TRUNCATED;
+					order.emplace_back(first_event_ts(c->files[i]), i);
+				}
+				std::stable_sort(order.begin(), order.end());
+				std::vector<std::string> files;
+				std::vector<uint64_t> bytes;
+				for(const auto& o : order) {
+					files.push_back(c->files[o.second]);
+					bytes.push_back(c->file_bytes[o.second]);
+				}
+				c->files = files;
+				c->file_bytes = bytes;
+			}
+			for(uint64_t b : c->file_bytes) {
+				c->set_bytes += b;
+			}
+			g_error_source = c->files[0];
+			source = c->files[0].c_str();
+			c->filter = filter != nullptr ? filter : "";
 			stage = SS_ERRK_TRUNCATED;
 			c->inspector->open_savefile(source);
 		} else {
@@ -999,25 +1273,13 @@ ss_capture* ss_open(int mode,
 			c->inspector->set_filter(filter);
 		}
 		stage = SS_ERRK_WRITE;
+		c->scrub_existing = (flags & kFlagScrubExisting) != 0;
 		if(dump_path != nullptr && *dump_path != '\0') {
-			if(flags & kFlagScrubExisting) {
-				// the dumper writes the current thread table: keep names, drop what could identify
-				// the machine or its users
-				c->inspector->m_thread_manager->get_threads()->loop([](sinsp_threadinfo& t) {
-					t.m_args.clear();
-					t.m_env.clear();
-					t.m_exe = t.m_comm;
-					t.m_exepath.clear();
-					t.m_cmd_line.clear();
-					t.set_cwd("/");
-					if(t.get_fd_table() != nullptr) {
-						t.get_fd_table()->clear();
-					}
-					return true;
-				});
-			}
-			c->dumper = std::make_unique<sinsp_dumper>();
-			c->dumper->open(c->inspector.get(), dump_path, false);
+			recorder_options o;
+			o.path = dump_path;
+			scrub_threads(c.get());
+			c->recorders.push_back(std::make_unique<recorder>(o));
+			c->recorders.back()->start(c->inspector.get());
 		}
 		stage = SS_ERRK_OTHER;
 		// a live capture starts on the first ss_next_batch: events produced while the caller is
@@ -1029,7 +1291,7 @@ ss_capture* ss_open(int mode,
 		});
 		return c.release();
 	} catch(const std::exception& ex) {
-		g_error_kind = stage == SS_ERRK_TRUNCATED ? classify_unreadable_capture(source, stage) : stage;
+		g_error_kind = stage == SS_ERRK_TRUNCATED ? classify_unreadable_capture(g_error_source.c_str(), stage) : stage;
 		std::string msg = ex.what();
 		// libpman's and libbpf's reasons of a live failure; for a file, the log holds only
 		// unrelated lines (the host's /proc as libsinsp found it)
@@ -1111,11 +1373,15 @@ int32_t ss_next_batch(ss_capture* c,
 					continue;
 				}
 				if(rc == SCAP_EOF) {
+					if(advance_file(c)) {
+						continue;
+					}
 					c->eof = true;
 					status = SS_EOF;
 					break;
 				}
 				if(rc != SCAP_SUCCESS) {
+					g_error_source = c->files.empty() ? "" : c->files[c->file_at];
 					g_error_kind = ss_read_error_kind(c);
 					std::string msg = c->inspector->getlasterr();
 					put_err(err, err_len, msg.empty() ? "capture read failed" : msg);
@@ -1124,9 +1390,9 @@ int32_t ss_next_batch(ss_capture* c,
 					return SS_ERROR;
 				}
 				c->events_seen++;
-				if(c->dumper) {
+				for(auto& r : c->recorders) {
 					try {
-						c->dumper->dump(e);
+						r->dump(c->inspector.get(), e);
 					} catch(...) {
 						g_error_kind = SS_ERRK_WRITE;
 						throw;
@@ -1212,8 +1478,8 @@ int32_t ss_stop(ss_capture* c, char* err, int32_t err_len) {
 			c->inspector->stop_capture();
 			c->started = false;
 		}
-		if(c->dumper) {
-			c->dumper->flush();
+		for(auto& r : c->recorders) {
+			r->flush();
 		}
 		return 0;
 	} catch(const std::exception& ex) {
@@ -1226,6 +1492,11 @@ int32_t ss_stop(ss_capture* c, char* err, int32_t err_len) {
 
 static int64_t read_permille(ss_capture* c) {
 	double p = c->eof ? 100.0 : c->inspector->get_read_progress();
+	if(c->files.size() > 1 && c->set_bytes > 0 && !c->eof) {
+		// the whole set: the files read, and this one's share
+		p = 100.0 * (static_cast<double>(c->done_bytes) + p / 100.0 * static_cast<double>(c->file_bytes[c->file_at])) /
+		    static_cast<double>(c->set_bytes);
+	}
 	return std::clamp(static_cast<int64_t>(p * 10.0), int64_t{0}, int64_t{1000});
 }
 
@@ -1308,14 +1579,120 @@ int32_t ss_name(int32_t name_id, char* out, int32_t out_len) {
 
 int32_t ss_name_id_limit(void) { return kGenericNameBase + PPM_SC_MAX; }
 
+int32_t ss_record_open(ss_capture* c,
+                       const char* path,
+                       uint64_t max_bytes,
+                       uint32_t seconds,
+                       uint32_t max_files,
+                       uint64_t max_total,
+                       uint32_t flags,
+                       char* err,
+                       int32_t err_len) {
+	g_error_kind = SS_ERRK_WRITE;
+	if(c == nullptr || path == nullptr || *path == '\0') {
+		put_err(err, err_len, "ss_record_open: no capture or no path");
+		return -1;
+	}
+	if(c->files.size() > 1) {
+		put_err(err, err_len, "recording while reading a set of files is not supported");
+		return -1;
+	}
+	try {
+		recorder_options o;
+		o.path = path;
+		o.max_bytes = max_bytes;
+		o.period_ns = static_cast<uint64_t>(seconds) * 1000000000ull;
+		o.max_files = max_files;
+		o.max_total = max_total;
+		o.gzip = (flags & SS_RECORD_GZIP) != 0;
+		scrub_threads(c);
+		auto r = std::make_unique<recorder>(o);
+		r->start(c->inspector.get());
+		c->recorders.push_back(std::move(r));
+		g_error_kind = SS_ERRK_NONE;
+		return 0;
+	} catch(const std::exception& ex) {
+		put_err(err, err_len, ex.what());
+	} catch(...) {
+		put_err(err, err_len, "unknown error while preparing the recording");
+	}
+	return -1;
+}
+
+int32_t ss_record_poll(ss_capture* c, char* out, int32_t out_len) {
+	if(c == nullptr || out == nullptr || out_len <= 0) {
+		return -1;
+	}
+	try {
+		std::string& s = c->notices;
+		for(auto& r : c->recorders) {
+			r->flush();
+			s += r->take_notices();
+		}
+		if(s.size() >= static_cast<size_t>(out_len)) {
+			return -2;  // kept for a call with more room
+		}
+		std::memcpy(out, s.data(), s.size());
+		out[s.size()] = '\0';
+		int32_t n = static_cast<int32_t>(s.size());
+		s.clear();
+		return n;
+	} catch(...) {
+		out[0] = '\0';
+		return -1;
+	}
+}
+
+int32_t ss_record_close(ss_capture* c, char* out, int32_t out_len, char* err, int32_t err_len) {
+	if(c == nullptr || out == nullptr || out_len <= 0) {
+		return -1;
+	}
+	try {
+		std::string s = std::exchange(c->notices, std::string());
+		for(auto& r : c->recorders) {
+			r->close();
+			s += r->take_notices();
+		}
+		c->recorders.clear();
+		size_t n = std::min(s.size(), static_cast<size_t>(out_len - 1));
+		std::memcpy(out, s.data(), n);
+		out[n] = '\0';
+		return static_cast<int32_t>(n);
+	} catch(const std::exception& ex) {
+		g_error_kind = SS_ERRK_WRITE;
+		put_err(err, err_len, ex.what());
+	} catch(...) {
+		g_error_kind = SS_ERRK_WRITE;
+		put_err(err, err_len, "unknown error while closing the recording");
+	}
+	return -1;
+}
+
+const char* ss_last_error_source(void) { return g_error_source.c_str(); }
+
+int32_t ss_set_snaplen(ss_capture* c, uint32_t snaplen, char* err, int32_t err_len) {
+	if(c == nullptr) {
+		return -1;
+	}
+	try {
+		if(c->live) {
+			c->inspector->set_snaplen(snaplen);
+		}
+		return 0;
+	} catch(const std::exception& ex) {
+		put_err(err, err_len, ex.what());
+	} catch(...) {
+		put_err(err, err_len, "unknown error while setting the snaplen");
+	}
+	return -1;
+}
+
 void ss_close(ss_capture* c) {
 	if(c == nullptr) {
 		return;
 	}
 	try {
-		if(c->dumper) {
-			c->dumper->close();
-		}
+		c->recorders.clear();
 		if(c->live && c->started) {
 			c->inspector->stop_capture();
 		}
@@ -1517,6 +1894,17 @@ int32_t ss_drain_raw(ss_capture* c, int32_t seconds, uint64_t* events, char* err
 }  // extern "C"
 
 sinsp* ss_capture_inspector(ss_capture* c) { return c == nullptr ? nullptr : c->inspector.get(); }
+int32_t ss_capture_next(ss_capture* c, sinsp_evt** e) {
+	while(true) {
+		int32_t rc = c->inspector->next(e);
+		if(rc != SCAP_EOF || !advance_file(c)) {
+			if(rc != SCAP_SUCCESS && rc != SCAP_EOF && rc != SCAP_TIMEOUT && rc != SCAP_FILTERED_EVENT) {
+				g_error_source = c->files.empty() ? "" : c->files[c->file_at];
+			}
+			return rc;
+		}
+	}
+}
 bool ss_capture_is_live(const ss_capture* c) { return c != nullptr && c->live; }
 void ss_put_err(char* err, int32_t err_len, const std::string& msg) { put_err(err, err_len, msg); }
 void ss_set_error_kind(int32_t kind) { g_error_kind = kind; }

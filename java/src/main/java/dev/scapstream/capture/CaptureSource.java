@@ -3,10 +3,18 @@ package dev.scapstream.capture;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * One libsinsp capture, offline (a .scap file, gzip or not) or live (modern eBPF probe or kernel
@@ -33,6 +41,10 @@ public final class CaptureSource implements AutoCloseable {
     private final byte[] statsText = new byte[64 * 1024];
     private volatile Map<String, Long> statsSnapshot = Map.of();
     private long statsAtNs;
+    private boolean recording;
+    private long polledAtNs;
+    private Consumer<List<RecordedFile>> recordings = files -> {};
+    private final byte[] noticeText = new byte[256 * 1024];
 
     private CaptureSource(Pointer handle, boolean live, String description) {
         this.handle = handle;
@@ -60,11 +72,79 @@ public final class CaptureSource implements AutoCloseable {
      * events). Every event is still read, parsed and counted in {@link Batch#events()}.
      */
     public static CaptureSource openFile(Path file, String filter, Path recordTo, boolean enterRecords) {
+        check(file);
+        return open(NativeShim.MODE_FILE, file.toString(), filter, 0, recordTo,
+                enterRecords ? 0 : NativeShim.FLAG_NO_ENTER_RECORDS, file.toString());
+    }
+
+    /**
+     * Opens several capture files as one timeline: read one after the other in the order of their
+     * first events (a rotated set), a process that spans files being one process. A directory
+     * stands for the capture files in it.
+     */
+    public static CaptureSource openFiles(List<Path> inputs, String filter, boolean enterRecords) {
+        List<Path> files = expand(inputs);
+        if (files.size() == 1) return openFile(files.get(0), filter, null, enterRecords);
+        StringBuilder list = new StringBuilder();
+        for (Path f : files) {
+            check(f);
+            if (f.toString().indexOf('\n') >= 0) throw new CaptureException(f + ": a file name with a line break");
+            list.append(f).append('\n');
+        }
+        String what = files.size() + " files (" + files.get(0) + " … " + files.get(files.size() - 1) + ")";
+        return open(NativeShim.MODE_FILE, list.toString(), filter, 0, null,
+                enterRecords ? 0 : NativeShim.FLAG_NO_ENTER_RECORDS, what);
+    }
+
+    private static final Pattern CAPTURE_NAME = Pattern.compile(".*\\.scap\\d*(\\.gz)?|.*\\.scap(\\.gz)?\\d+");
+
+    /**
+     * The capture files the inputs name: files as given, a directory's {@code .scap} and
+     * {@code .scap.gz} files (and sysdig's {@code .scapN}) in natural order. A directory without
+     * any is a one-line error.
+     */
+    public static List<Path> expand(List<Path> inputs) {
+        List<Path> out = new ArrayList<>();
+        for (Path in : inputs) {
+            if (!Files.isDirectory(in)) {
+                out.add(in);
+                continue;
+            }
+            List<Path> found;
+            try (Stream<Path> s = Files.list(in)) {
+                found = new ArrayList<>(s.filter(p -> Files.isRegularFile(p)
+                        && CAPTURE_NAME.matcher(p.getFileName().toString()).matches()).toList());
+            } catch (IOException e) {
+                throw new CaptureException(in + ": cannot list (" + e.getMessage() + ")");
+            }
+            if (found.isEmpty()) throw new CaptureException(in + ": holds no capture files (.scap, .scap.gz)");
+            found.sort(Comparator.comparing(p -> naturalKey(p.getFileName().toString())));
+            out.addAll(found);
+        }
+        if (out.isEmpty()) throw new CaptureException("no capture file given");
+        return out;
+    }
+
+    private static final Pattern DIGITS = Pattern.compile("\\d+");
+
+    /** "a2" before "a10": runs of digits compare by value (sysdig's numbered files). */
+    private static String naturalKey(String name) {
+        Matcher m = DIGITS.matcher(name);
+        StringBuilder b = new StringBuilder();
+        int at = 0;
+        while (m.find()) {
+            b.append(name, at, m.start());
+            String d = m.group().replaceFirst("^0+(?=.)", "");
+            b.append((char) ('0' + Math.min(d.length(), 60))).append(d);
+            at = m.end();
+        }
+        return b.append(name.substring(at)).toString();
+    }
+
+    private static void check(Path file) {
         if (!Files.exists(file)) throw new CaptureException(file + ": no such file");
         if (Files.isDirectory(file)) throw new CaptureException(file + ": is a directory, not a capture file");
         if (!Files.isReadable(file)) throw new CaptureException(file + ": not readable");
-        return open(NativeShim.MODE_FILE, file.toString(), filter, 0, recordTo,
-                enterRecords ? 0 : NativeShim.FLAG_NO_ENTER_RECORDS, file.toString());
     }
 
     /** Opens a live capture; see {@link LiveOptions}. */
@@ -75,8 +155,17 @@ public final class CaptureSource implements AutoCloseable {
                 | (options.pageFaults() ? NativeShim.FLAG_PAGE_FAULTS : 0)
                 | (options.enterRecords() ? 0 : NativeShim.FLAG_NO_ENTER_RECORDS)
                 | (options.scrubExisting() ? NativeShim.FLAG_SCRUB_EXISTING : 0);
-        return open(options.engine().mode, null, options.filter(), options.bufferBytesPerCpu(),
-                options.recordTo(), flags, "live " + options.engine().label);
+        CaptureSource s = open(options.engine().mode, null, options.filter(), options.bufferBytesPerCpu(),
+                null, flags, "live " + options.engine().label);
+        if (options.record() != null) {
+            try {
+                s.record(options.record());
+            } catch (RuntimeException e) {
+                s.close();
+                throw e;
+            }
+        }
+        return s;
     }
 
     /** Null when live capture with this engine looks possible here, else the one-line reason. */
@@ -92,7 +181,11 @@ public final class CaptureSource implements AutoCloseable {
         byte[] e = new byte[ERR_LEN];
         Pointer h = NativeShim.ss_open(mode, source, filter == null ? "" : filter, bufferBytes,
                 recordTo == null ? null : recordTo.toString(), flags, e, e.length);
-        if (h == null) throw new CaptureException(describeOpenError(mode, description, filter, NativeShim.text(e)));
+        if (h == null) {
+            String source_ = NativeShim.ss_last_error_source();
+            String what = source_ != null && !source_.isEmpty() ? source_ : description;
+            throw new CaptureException(describeOpenError(mode, what, filter, NativeShim.text(e)));
+        }
         return new CaptureSource(h, mode != NativeShim.MODE_FILE, description);
     }
 
@@ -146,6 +239,7 @@ public final class CaptureSource implements AutoCloseable {
         if (rc == NativeShim.ERROR || rc == NativeShim.EOF || (live && System.nanoTime() - statsAtNs >= STATS_EVERY_NS)) {
             refreshStats();
         }
+        if (recording && System.nanoTime() - polledAtNs >= POLL_EVERY_NS) pollRecordings();
         if (rc == NativeShim.ERROR) {
             // hand out what was read before the error first; the next call reports it
             ended = true;
@@ -169,12 +263,71 @@ public final class CaptureSource implements AutoCloseable {
 
     /** The one-line error of a failed read, by the kind the shim gave (call right after the failed call). */
     String describeReadError(String msg) {
-        return description + ": " + switch (NativeShim.ss_last_error_kind()) {
+        String source_ = NativeShim.ss_last_error_source();
+        String what = source_ != null && !source_.isEmpty() ? source_ : description;
+        return what + ": " + switch (NativeShim.ss_last_error_kind()) {
             case NativeShim.ERRK_TRUNCATED -> "truncated capture";
             case NativeShim.ERRK_WRITE -> "cannot write the recording";
             case NativeShim.ERRK_LIVE -> "capture failed";
             default -> live ? "capture failed" : "corrupt capture";
         } + " (" + msg + ")";
+    }
+
+    private static final long POLL_EVERY_NS = 1_000_000_000L;
+
+    /**
+     * Records every event this capture returns from now on (call before the first {@link #next}).
+     * The files it writes, opens, closes and deletes are reported to {@link #onRecordings}.
+     */
+    public void record(RecordSpec spec) {
+        checkOwner();
+        Path target = Path.of(spec.path());
+        Path parent = target.toAbsolutePath().getParent();
+        if (spec.path().endsWith("/")) {
+            try {
+                Files.createDirectories(target);
+            } catch (IOException e) {
+                throw new CaptureException("cannot write the recording: " + spec.path() + ": " + e.getMessage());
+            }
+        } else if (parent != null && !Files.isDirectory(parent)) {
+            throw new CaptureException(parent + ": no such directory");
+        }
+        if (NativeShim.ss_record_open(handle, spec.path(), spec.maxBytes(), spec.seconds(), spec.maxFiles(),
+                spec.maxTotal(), spec.gzip() ? NativeShim.RECORD_GZIP : 0, err, err.length) != 0) {
+            throw new CaptureException("cannot write the recording: " + NativeShim.text(err));
+        }
+        recording = true;
+    }
+
+    /** Keeps this many bytes of each I/O buffer of a live capture (sysdig's -s; libsinsp's default is 80). */
+    public void snaplen(int bytes) {
+        checkOwner();
+        if (live && NativeShim.ss_set_snaplen(handle, bytes, err, err.length) != 0) {
+            throw new CaptureException("bad snaplen " + bytes + ": " + NativeShim.text(err));
+        }
+    }
+
+    /** Receives, on the capture thread, the recording's files as they open, change, close or go. */
+    public void onRecordings(Consumer<List<RecordedFile>> listener) {
+        recordings = java.util.Objects.requireNonNull(listener);
+    }
+
+    /** Flushes the recording and reports what changed in its files (the capture thread, once a second). */
+    private void pollRecordings() {
+        polledAtNs = System.nanoTime();
+        int n = NativeShim.ss_record_poll(handle, noticeText, noticeText.length);
+        if (n > 0) recordings.accept(RecordedFile.parse(NativeShim.text(noticeText)));
+    }
+
+    /** Closes the recording's current files (their last notices go to the listener). */
+    public void closeRecording() {
+        checkOwner();
+        if (handle == null || !recording) return;
+        pollRecordings();
+        recording = false;
+        int n = NativeShim.ss_record_close(handle, noticeText, noticeText.length, err, err.length);
+        if (n < 0) throw new CaptureException("cannot write the recording: " + NativeShim.text(err));
+        if (n > 0) recordings.accept(RecordedFile.parse(NativeShim.text(noticeText)));
     }
 
     /**
@@ -248,6 +401,11 @@ public final class CaptureSource implements AutoCloseable {
         checkOwner();
         if (handle != null) {
             refreshStats();
+            try {
+                closeRecording();
+            } catch (CaptureException ignored) {
+                // closing after a failure: the error that ended the run is the one reported
+            }
             NativeShim.ss_close(handle);
             handle = null;
         }

@@ -1,9 +1,7 @@
 package dev.scapstream.capture;
 
-import java.nio.file.Path;
-
 /** How to open a live capture. */
-public record LiveOptions(Engine engine, String filter, long bufferBytesPerCpu, Path recordTo,
+public record LiveOptions(Engine engine, String filter, long bufferBytesPerCpu, RecordSpec record,
                           boolean procinfo, boolean pageFaults, boolean enterRecords, boolean scrubExisting) {
     public enum Engine {
         MODERN_BPF(NativeShim.MODE_MODERN_BPF, "modern eBPF"),

@@ -24,7 +24,7 @@ final class NativeShim {
     static final int FLAG_SCRUB_EXISTING = 8;
 
     /** scapstream.h's SS_ABI_VERSION this class was written against. */
-    static final int ABI_VERSION = 2;
+    static final int ABI_VERSION = 3;
 
     // SS_ERRK_*: what a failed call failed at (ss_last_error_kind)
     static final int ERRK_NONE = 0;
@@ -37,6 +37,8 @@ final class NativeShim {
     static final int ERRK_LIVE = 7;
     static final int ERRK_WRITE = 8;
     static final int ERRK_FORMAT = 9;
+
+    static final int RECORD_GZIP = 1;
 
     static final int FMT_JSON = 1;
     static final int FMT_ASCII = 2;
@@ -82,6 +84,17 @@ final class NativeShim {
 
     static native int ss_next_batch(Pointer capture, Pointer buf, int cap, Pointer used, Pointer events,
                                     int maxWaitMs, byte[] err, int errLen);
+
+    static native int ss_record_open(Pointer capture, String path, long maxBytes, int seconds, int maxFiles,
+                                     long maxTotal, int flags, byte[] err, int errLen);
+
+    static native int ss_record_poll(Pointer capture, byte[] out, int outLen);
+
+    static native int ss_record_close(Pointer capture, byte[] out, int outLen, byte[] err, int errLen);
+
+    static native String ss_last_error_source();
+
+    static native int ss_set_snaplen(Pointer capture, int snaplen, byte[] err, int errLen);
 
     static native int ss_start(Pointer capture, byte[] err, int errLen);
 

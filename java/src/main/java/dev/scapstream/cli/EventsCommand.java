@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 final class EventsCommand implements Callable<Integer> {
     private static final int SNAPLEN_MAX = 65000; // the driver's SNAPLEN_MAX
 
-    @Option(names = {"-r", "--read"}, paramLabel = "FILE", description = "read this capture file (.scap or .scap.gz); repeat for several, printed one after the other")
+    @Option(names = {"-r", "--read"}, paramLabel = "FILE", description = "read this capture file (.scap or .scap.gz) or directory of them; "
+            + "repeat for several: one timeline, in event-time order")
     List<Path> files;
 
     @Option(names = {"-p", "--print"}, paramLabel = "FORMAT", description = "sysdig output format with any libsinsp field "
@@ -110,17 +111,8 @@ final class EventsCommand implements Callable<Integer> {
         }, "scapstream-events-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            List<Path> inputs = live ? java.util.Collections.singletonList(null) : new ArrayList<>(files);
-            for (Path file : inputs) {
-                if (stopping) break;
-                long printed = printOne(file, fmt, new FormattedEvents.Selection(fromNs, toNs, limit,
-                        snaplen == null ? 0 : snaplen), out, capacity, waitMs);
-                if (printed < 0) break; // the reader went away
-                if (limit > 0) {
-                    limit -= printed;
-                    if (limit <= 0) break;
-                }
-            }
+            printOne(live ? null : files, fmt, new FormattedEvents.Selection(fromNs, toNs, limit,
+                    snaplen == null ? 0 : snaplen), out, capacity, waitMs);
         } finally {
             finished.countDown();
             try {
@@ -132,12 +124,12 @@ final class EventsCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
-    /** Prints one input; returns the lines printed, or -1 when stdout was closed (| head). */
-    private long printOne(Path file, FormattedEvents.Format fmt, FormattedEvents.Selection selection,
+    /** Prints the input (live, or the files as one set); returns the lines printed, or -1 when stdout was closed (| head). */
+    private long printOne(List<Path> files, FormattedEvents.Format fmt, FormattedEvents.Selection selection,
                           WritableByteChannel out, int capacity, int waitMs) {
         String filterText = Filters.join(filter);
-        try (CaptureSource source = file == null ? CaptureSource.openLive(liveOptions(filterText))
-                : CaptureSource.openFile(file, filterText, null);
+        try (CaptureSource source = files == null ? CaptureSource.openLive(liveOptions(filterText))
+                : CaptureSource.openFiles(files, filterText, true);
              FormattedEvents events = open(source, fmt, selection, capacity)) {
             source.start();
             if (source.isLive()) {

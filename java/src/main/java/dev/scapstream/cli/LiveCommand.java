@@ -43,9 +43,13 @@ final class LiveCommand implements Callable<Integer> {
     @Option(names = "--host", description = "host name stored with every row (default: this machine's)")
     String host;
 
-    @Option(names = {"-w", "--write"}, paramLabel = "FILE", description = "also write every event captured to "
-            + "this .scap file, as `record` does (`replay` of it gives the same rows)")
-    java.nio.file.Path write;
+    @Option(names = {"-w", "--write"}, paramLabel = "PATH", description = "also write every event captured to "
+            + "this .scap file, as `record` does (`replay` of it gives the same rows); with -C/-G a rotated set, "
+            + "a directory (ending in /) for a flight recorder: -w DIR/ -G 60 -W 1440 keeps the last day")
+    String write;
+
+    @Mixin
+    RecordOptions rotation;
 
     @Option(names = "--json", description = "print the summary as JSON")
     boolean json;
@@ -68,11 +72,9 @@ final class LiveCommand implements Callable<Integer> {
         Retention retention = store.retention();
         String h = host != null ? host : InetAddress.getLocalHost().getHostName();
         // metrics need only syscall exits (see CaptureSource.openFile)
-        if (write != null) {
-            java.nio.file.Path parent = write.toAbsolutePath().getParent();
-            if (parent != null && !java.nio.file.Files.isDirectory(parent)) throw new Main.UserError(parent + ": no such directory");
-        }
-        LiveOptions options = new LiveOptions(probe.engine(), Filters.join(filter), probe.bufferBytes(), write, true,
+        if (write == null && rotation.any()) throw new Main.UserError("-C, -G, -W, -z and --record-max need -w PATH");
+        dev.scapstream.capture.RecordSpec record = write == null ? null : rotation.spec(write);
+        LiveOptions options = new LiveOptions(probe.engine(), Filters.join(filter), probe.bufferBytes(), record, true,
                 probe.pageFaults, false, false);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -98,6 +100,7 @@ final class LiveCommand implements Callable<Integer> {
             try (MetricsStore s = store.open(telemetry, err); CaptureSource source = CaptureSource.openLive(options);
                  WebServer ui = web.start(s, new RunState(RunState.Mode.LIVE, true), telemetry, err)) {
                 warmUp.join(WARM_UP_WAIT_MS);
+                if (rotation.snaplen() > 0) source.snaplen(rotation.snaplen());
                 source.start(); // last: from here the kernel's buffers fill
                 err.println("scapstream: capturing live (" + source.description() + ") into " + store.where()
                         + (duration == null ? " until Ctrl-C" : " for " + duration + " s"));

@@ -64,6 +64,11 @@ final class MetricsRun {
             } catch (CaptureException e) {
                 error = e.getMessage();
             } finally {
+                try {
+                    source.closeRecording(); // on the capture thread, which owns the source
+                } catch (CaptureException e) {
+                    if (error == null) error = e.getMessage();
+                }
                 if (bar != null) bar.interrupt();
             }
             long tRun = System.nanoTime();

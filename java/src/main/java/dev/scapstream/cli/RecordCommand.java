@@ -3,6 +3,8 @@ package dev.scapstream.cli;
 import dev.scapstream.capture.Batch;
 import dev.scapstream.capture.CaptureSource;
 import dev.scapstream.capture.LiveOptions;
+import dev.scapstream.capture.RecordSpec;
+import dev.scapstream.capture.RecordedFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -10,6 +12,7 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -19,8 +22,13 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "record", mixinStandardHelpOptions = true,
         description = "Capture live kernel events into a .scap file, like `sysdig -w` (needs root and BTF).")
 final class RecordCommand implements Callable<Integer> {
-    @Option(names = {"-w", "--write"}, required = true, paramLabel = "FILE", description = "the .scap file to write")
-    Path output;
+    @Option(names = {"-w", "--write"}, required = true, paramLabel = "PATH", description = "the .scap file to write; "
+            + "with -C or -G the first of a set (NAME0.scap, NAME1.scap… or NAME-<start>.scap), a directory "
+            + "(ending in /) for files named by their start time")
+    String output;
+
+    @picocli.CommandLine.Mixin
+    RecordOptions rotation;
 
     @Option(names = "--duration", paramLabel = "S", description = "stop after S seconds (default: until Ctrl-C)")
     Double duration;
@@ -42,12 +50,11 @@ final class RecordCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (duration != null && !(duration > 0)) throw new Main.UserError("--duration must be > 0");
-        Path parent = output.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) throw new Main.UserError(parent + ": no such directory");
+        RecordSpec record = rotation.spec(output);
         // container meta-events are always kept, so a filtered recording still names its containers
         String f = Filters.join(filter);
         String recordFilter = f.isEmpty() ? "" : "(" + f + ") or evt.type=container";
-        LiveOptions options = new LiveOptions(probe.engine(), recordFilter, probe.bufferBytes(), output,
+        LiveOptions options = new LiveOptions(probe.engine(), recordFilter, probe.bufferBytes(), record,
                 false, probe.pageFaults, true, scrubExisting);
         PrintWriter out = spec.commandLine().getOut();
         long events = 0;
@@ -65,7 +72,10 @@ final class RecordCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         Map<String, Long> stats;
         try {
+        Map<String, RecordedFile> files = new LinkedHashMap<>();
         try (CaptureSource source = CaptureSource.openLive(options)) {
+            source.onRecordings(list -> list.forEach(r -> files.put(r.path(), r)));
+            if (rotation.snaplen() > 0) source.snaplen(rotation.snaplen());
             // the duration counts from the moment the probe is loaded and capturing
             source.start();
             start = System.nanoTime();
@@ -87,10 +97,16 @@ final class RecordCommand implements Callable<Integer> {
                 if (!more || batch.events() == 0) break;
             }
             stats = source.stats();
+            source.closeRecording();
         }
         double secs = (System.nanoTime() - start) / 1e9;
-        out.printf("recorded %d events in %.1f s to %s (%d bytes); drops %d%n", events, secs, output,
-                output.toFile().length(), stats.getOrDefault("n_drops", 0L));
+        List<RecordedFile> kept = files.values().stream()
+                .filter(r -> r.state() != RecordedFile.State.GONE).toList();
+        long bytes = kept.stream().mapToLong(RecordedFile::bytes).sum();
+        String where = kept.size() == 1 ? kept.get(0).path() : kept.size() + " files in " + output;
+        out.printf("recorded %d events in %.1f s to %s (%d bytes); drops %d%n", events, secs, where,
+                bytes, stats.getOrDefault("n_drops", 0L));
+        if (kept.size() > 1) for (var r : kept) out.println("  " + r.path() + " (" + r.bytes() + " bytes)");
         out.flush();
         return Main.EXIT_OK;
         } finally {

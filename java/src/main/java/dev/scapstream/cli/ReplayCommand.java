@@ -19,11 +19,12 @@ import java.util.concurrent.Callable;
         description = "Replay a capture into the store: per-second metrics per container, process, file, connection, "
                 + "syscall (in the trace's time), with 10 s / 1 h / 1 d rollups; then a top-like summary.")
 final class ReplayCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "a .scap or .scap.gz capture")
-    Path file;
+    @Option(names = {"-r", "--read"}, paramLabel = "FILE|DIR", description = "a capture, or a directory of them; "
+            + "repeat for several: one timeline, in event-time order, into one store")
+    List<Path> reads;
 
-    @Parameters(index = "1..*", paramLabel = "FILTER", description = "sysdig filter")
-    List<String> filter;
+    @Parameters(paramLabel = "[FILE] FILTER", description = "the capture (without -r), then a sysdig filter")
+    List<String> args;
 
     @Mixin
     StoreOptions store;
@@ -51,13 +52,23 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (graceMs < 0 || graceMs > 900) throw new Main.UserError("--grace-ms must be 0..900");
         Retention retention = store.retention();
-        String h = host != null ? host : file.getFileName().toString().replaceAll("\\.scap(\\.gz)?$", "");
+        List<String> rest = args == null ? List.of() : args;
+        List<Path> inputs = reads;
+        if (inputs == null || inputs.isEmpty()) {
+            if (rest.isEmpty()) throw new Main.UserError("no capture given: replay FILE [FILTER], or -r FILE|DIR");
+            inputs = List.of(Path.of(rest.get(0)));
+            rest = rest.subList(1, rest.size());
+        }
+        List<String> filter = rest;
+        Path first = inputs.get(0);
+        String h = host != null ? host : (first.getFileName() == null ? first : first.getFileName()).toString()
+                .replaceAll("\\.scap\\d*(\\.gz)?$", "");
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         MetricsRun.Result r;
         RunState state = new RunState(RunState.Mode.REPLAY, true);
         RunTelemetry telemetry = new RunTelemetry();
-        try (CaptureSource source = CaptureSource.openFile(file, Filters.join(filter), null, false);
+        try (CaptureSource source = CaptureSource.openFiles(inputs, Filters.join(filter), false);
              MetricsStore s = store.open(telemetry, err); WebServer ui = web.start(s, state, telemetry, err)) {
             r = MetricsRun.run(source, s, h, graceMs * 1_000_000L, retention, System.console() != null && !json, err, null, telemetry);
             state.finished();
