@@ -150,6 +150,29 @@ class WebUiBrowserTest {
         assertEquals(asc, keys("containers"), "reversed on a second click");
     }
 
+    /** The home page's document does not scroll sideways in a 1280-px-wide window (a laptop's). */
+    @Test
+    void homeFitsA1280PixelWideWindow() throws Exception {
+        org.openqa.selenium.Dimension before = b.driver.manage().window().getSize();
+        try {
+            b.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+            b.open(page("index.html", ""));
+            assertEquals(1280L, b.js("return window.innerWidth"), "the window is 1280 px wide");
+            b.screenshot(TestData.repo().resolve("target/screenshots/ui-home-1280.png"));
+            long scroll = ((Number) b.js("return document.documentElement.scrollWidth")).longValue();
+            long client = ((Number) b.js("return document.documentElement.clientWidth")).longValue();
+            assertTrue(scroll <= client, "home scrolls horizontally: scrollWidth " + scroll + " > clientWidth " + client
+                    + "; columns " + b.js("return [...document.querySelectorAll('#containers thead th')]"
+                    + ".map(t => t.dataset.col + '=' + Math.round(t.getBoundingClientRect().width)).join(' ')"));
+            // and not by scrolling inside its own box: every column is in view
+            long table = ((Number) b.js("return document.querySelector('#containers table').scrollWidth")).longValue();
+            long box = ((Number) b.js("return document.getElementById('containers').clientWidth")).longValue();
+            assertTrue(table <= box, "the containers table is " + table + " px wide in a " + box + " px box");
+        } finally {
+            b.driver.manage().window().setSize(before);
+        }
+    }
+
     // ---- container -----------------------------------------------------------------------------
 
     @Test
