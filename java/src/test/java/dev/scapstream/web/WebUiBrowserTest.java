@@ -160,6 +160,14 @@ class WebUiBrowserTest {
             for (ReplayedFixture served : List.of(fx, demo)) {
                 fitsAt1280(served.base + "index.html", served == fx ? "ui-home-1280.png" : "ui-demo-home-1280.png");
             }
+            // the demo's web server, for the README: its four charts drawn
+            String web = null;
+            for (JsonNode c : TestData.readTruth(TestData.fixtures().resolve("demo.scap.gz")).path("containers")) {
+                if (c.path("name").asText().equals("web")) web = c.path("id").asText();
+            }
+            b.open(demo.base + "container.html?id=" + web);
+            assertEquals(4, b.driver.findElements(By.cssSelector("#charts .uplot")).size(), "cpu, memory, file, network charts");
+            b.screenshot(TestData.repo().resolve("target/screenshots/ui-demo-container.png"));
         }
     }
 
