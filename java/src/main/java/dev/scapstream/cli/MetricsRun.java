@@ -57,7 +57,9 @@ final class MetricsRun {
             }, drops, source.machineCpus());
             CapturePipeline pipeline = new CapturePipeline(source, List.of(agg));
             if (telemetry != null) telemetry.attach(source, pipeline, agg, writer);
-            Progress.Shown bar = progress ? Progress.show(err, () -> readPermille(source), pipeline::events) : null;
+            // a terminal on stderr only: a redirected stderr (a log) gets no \r-redrawn line
+            Progress.Shown bar = progress && Progress.stderrIsTerminal()
+                    ? Progress.show(err, () -> readPermille(source), pipeline::events) : null;
             if (started != null) started.accept(pipeline);
             try {
                 pipeline.run(100);
