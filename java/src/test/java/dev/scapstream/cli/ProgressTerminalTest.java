@@ -25,6 +25,8 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class ProgressTerminalTest {
     private static final String TMUX = "/usr/bin/tmux";
+    /** The line as the pane shows it while the read runs (capture-pane). */
+    private static final Pattern SHOWN = Pattern.compile("\\d+\\.\\d %  ETA (\\d+:\\d\\d|--:--)  [\\d,]+ events  [\\d,]+ events/s");
     private static final Pattern FRAME = Pattern.compile(
             "\r\\s*(\\d+\\.\\d) %  ETA (\\d+:\\d\\d|--:--)  ([\\d,]+) events  ([\\d,]+) events/s  ([\\d.]+) s\u001b\\[K");
 
@@ -98,6 +100,7 @@ class ProgressTerminalTest {
         assertTrue(partWay, "a frame between 0 and 100 %: " + frames.size() + " frames");
         assertTrue(r.log.endsWith("\r\u001b[K") || r.log.contains("\r\u001b[K"), "the line is cleared");
         assertFalse(r.screen.contains("ETA"), "the line is gone from the screen: " + r.screen);
+        assertTrue(r.seen != null, "the pane never showed a percent and an ETA while the read ran");
     }
 
     private static double seconds(String hms) {
@@ -106,7 +109,8 @@ class ProgressTerminalTest {
         return s;
     }
 
-    private record Run(String log, String screen, String rc) {}
+    /** What reached the terminal (every frame), the final screen, the exit status, a screen seen mid-read. */
+    private record Run(String log, String screen, String rc, String seen) {}
 
     /** Runs the CLI in a fresh tmux pane, stdout to `out`, and returns what reached the terminal. */
     private Run runInPane(List<String> args, Path out) throws Exception {
@@ -132,13 +136,16 @@ class ProgressTerminalTest {
         tmux("pipe-pane", "-o", "-t", "t", "cat >> " + q(log));
         Files.createFile(go);
         long deadline = System.nanoTime() + 120_000_000_000L;
+        String seen = null;
         while (!Files.exists(rc)) {
             if (System.nanoTime() > deadline) fail("no end after 120 s; pane: " + tmux("capture-pane", "-p", "-t", "t"));
-            Thread.sleep(50);
+            String now = tmux("capture-pane", "-p", "-t", "t");
+            if (seen == null && SHOWN.matcher(now).find()) seen = now;
+            Thread.sleep(20);
         }
         Thread.sleep(300); // pipe-pane's cat catches up
         String screen = tmux("capture-pane", "-p", "-t", "t");
-        return new Run(Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "", screen, Files.readString(rc));
+        return new Run(Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "", screen, Files.readString(rc), seen);
     }
 
     private String tmux(String... args) throws IOException, InterruptedException {
