@@ -32,12 +32,11 @@ class ProgressTerminalTest {
 
     @TempDir
     Path tmp;
-    private final String socket = "scapstream-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
     private boolean started;
 
     @AfterEach
     void stopTmux() throws Exception {
-        if (started) tmux("kill-server"); // our own server, on its own socket
+        if (started) tmux("kill-server"); // our own server, on its own socket in the temp dir
     }
 
     /** The bundled demo trace: the longest read the checkout always has (about a second here). */
@@ -149,7 +148,7 @@ class ProgressTerminalTest {
     }
 
     private String tmux(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(TMUX, "-L", socket, "-f", "/dev/null"));
+        List<String> cmd = new ArrayList<>(List.of(TMUX, "-S", tmp.resolve("tmux.sock").toString(), "-f", "/dev/null"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
