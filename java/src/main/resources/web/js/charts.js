@@ -82,7 +82,7 @@ export function timeChart(parent, {title, ts, series, fmt, stacked, height = 200
 /** A small chart without axes or legend: one series, for the home page's table. */
 export function sparkline(parent, ts, values, color) {
   const opts = {
-    width: 110,
+    width: 84,
     height: 28,
     pxAlign: false,
     cursor: {show: false},

@@ -83,6 +83,7 @@ public final class FormattedEvents implements AutoCloseable {
                 maxWaitMs, err, err.length);
         used = counters.getInt(0);
         lines = counters.getInt(4);
+        source.refreshStatsIfDue(); // read_permille for a progress line on another thread
         if (rc == NativeShim.ERROR) {
             ended = true;
             pendingError = source.describeReadError(NativeShim.text(err));

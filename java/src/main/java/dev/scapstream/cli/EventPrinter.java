@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 
 /** The loop of `events` (and of bench-events' measured path): native batches of lines, written as they are. */
 final class EventPrinter {
@@ -16,12 +17,18 @@ final class EventPrinter {
      * -1 when the reader went away (EPIPE: `| head`), which ends the output without an error.
      */
     static long copy(FormattedEvents events, WritableByteChannel out, int waitMs, BooleanSupplier stop) {
+        return copy(events, out, waitMs, stop, n -> { });
+    }
+
+    /** The same, telling {@code written} the lines written so far after every batch. */
+    static long copy(FormattedEvents events, WritableByteChannel out, int waitMs, BooleanSupplier stop, LongConsumer written) {
         long printed = 0;
         boolean more;
         do {
             more = events.next(waitMs);
             printed += events.lineCount();
             if (!write(out, events.bytes())) return -1;
+            written.accept(printed);
         } while (more && !stop.getAsBoolean());
         events.throwIfFailed();
         return printed;

@@ -137,8 +137,17 @@ final class EventsCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("scapstream: capturing (" + source.description() + ") until Ctrl-C");
                 spec.commandLine().getErr().flush();
             }
-            return EventPrinter.copy(events, out, waitMs, () -> stopping);
+            if (!progress(source)) return EventPrinter.copy(events, out, waitMs, () -> stopping);
+            java.util.concurrent.atomic.AtomicLong lines = new java.util.concurrent.atomic.AtomicLong();
+            try (Progress.Shown bar = Progress.show(spec.commandLine().getErr(), () -> MetricsRun.readPermille(source), lines::get)) {
+                return EventPrinter.copy(events, out, waitMs, () -> stopping, lines::set);
+            }
         }
+    }
+
+    /** A file's events going to a pipe or a file, with a terminal on stderr: a progress line there. */
+    private boolean progress(CaptureSource source) {
+        return !source.isLive() && sink == null && !Progress.isTerminal(1) && Progress.stderrIsTerminal();
     }
 
     private FormattedEvents open(CaptureSource source, FormattedEvents.Format fmt, FormattedEvents.Selection s, int capacity) {

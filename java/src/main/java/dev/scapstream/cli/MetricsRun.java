@@ -57,7 +57,9 @@ final class MetricsRun {
             }, drops, source.machineCpus());
             CapturePipeline pipeline = new CapturePipeline(source, List.of(agg));
             if (telemetry != null) telemetry.attach(source, pipeline, agg, writer);
-            Thread bar = progress ? progressThread(pipeline, err, t0) : null;
+            // a terminal on stderr only: a redirected stderr (a log) gets no \r-redrawn line
+            Progress.Shown bar = progress && Progress.stderrIsTerminal()
+                    ? Progress.show(err, () -> readPermille(source), pipeline::events) : null;
             if (started != null) started.accept(pipeline);
             try {
                 pipeline.run(100);
@@ -69,7 +71,7 @@ final class MetricsRun {
                 } catch (CaptureException e) {
                     if (error == null) error = e.getMessage();
                 }
-                if (bar != null) bar.interrupt();
+                if (bar != null) bar.close();
             }
             long tRun = System.nanoTime();
             agg.finish();
@@ -86,26 +88,9 @@ final class MetricsRun {
         return new Result(s, s.events(), secs, error, rows);
     }
 
-    private static Thread progressThread(CapturePipeline pipeline, PrintWriter err, long t0) {
-        Thread t = new Thread(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    Thread.sleep(500);
-                    double secs = (System.nanoTime() - t0) / 1e9;
-                    long n = pipeline.events();
-                    err.printf("\r%,d events  %,.0f events/s  %.1f s ", n, n / Math.max(secs, 1e-9), secs);
-                    err.flush();
-                }
-            } catch (InterruptedException ignored) {
-                // done
-            } finally {
-                err.print("\r\u001b[K");
-                err.flush();
-            }
-        }, "scapstream-progress");
-        t.setDaemon(true);
-        t.start();
-        return t;
+    /** A file's share read so far, in thousandths, from the capture thread's published stats; live: none. */
+    static long readPermille(CaptureSource source) {
+        return source.isLive() ? Progress.UNKNOWN : source.stats().getOrDefault("read_permille", Progress.UNKNOWN);
     }
 
     static void print(Result r, String where, boolean json, int top, PrintWriter out) throws Exception {

@@ -70,7 +70,7 @@ final class ReplayCommand implements Callable<Integer> {
         RunTelemetry telemetry = new RunTelemetry();
         try (CaptureSource source = CaptureSource.openFiles(inputs, Filters.join(filter), false);
              MetricsStore s = store.open(telemetry, err); WebServer ui = web.start(s, state, telemetry, err)) {
-            r = MetricsRun.run(source, s, h, graceMs * 1_000_000L, retention, System.console() != null && !json, err, null, telemetry);
+            r = MetricsRun.run(source, s, h, graceMs * 1_000_000L, retention, Progress.stderrIsTerminal() && !json, err, null, telemetry);
             state.finished();
             if (ui != null) { // the summary, then the UI goes on serving what was replayed
                 int rc = report(r, out, err);

@@ -6,6 +6,8 @@ import dev.scapstream.store.Rows;
 import dev.scapstream.store.sqlite.SqliteStore;
 import dev.scapstream.testsupport.TestData;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -22,14 +24,20 @@ class ReplayCommandTest {
         return TestData.fixtures().resolve("basic.scap.gz");
     }
 
-    @Test
-    void jsonSummaryIsIdenticalOnEveryRunAndMatchesTheSidecar() throws Exception {
-        CliTest.Result a = CliTest.run("replay", "--json", "--db", tmp.resolve("a.db").toString(), fixture().toString());
-        CliTest.Result b = CliTest.run("replay", "--json", "--db", tmp.resolve("b.db").toString(), fixture().toString());
+    /** The bundled recordings with a sidecar: the fixture and the demo. */
+    static List<Path> fixtures() {
+        return TestData.tracesWithTruth(TestData.fixtures());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void jsonSummaryIsIdenticalOnEveryRunAndMatchesTheSidecar(Path trace) throws Exception {
+        CliTest.Result a = CliTest.run("replay", "--json", "--db", tmp.resolve("a.db").toString(), trace.toString());
+        CliTest.Result b = CliTest.run("replay", "--json", "--db", tmp.resolve("b.db").toString(), trace.toString());
         assertEquals(0, a.code(), a.err());
         assertEquals(a.out(), b.out(), "replaying the same file twice prints the same summary");
         JsonNode s = new ObjectMapper().readTree(a.out());
-        JsonNode truth = TestData.readTruth(fixture());
+        JsonNode truth = TestData.readTruth(trace);
         for (JsonNode w : truth.path("workloads")) {
             if (!w.has("file_bytes_written")) continue;
             boolean found = false;

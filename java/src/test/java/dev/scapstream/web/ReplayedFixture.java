@@ -9,7 +9,7 @@ import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 
-/** The bundled fixture replayed into a fresh SQLite file (host "h1"), served on an ephemeral port. */
+/** The bundled fixture (or another trace) replayed into a fresh SQLite file (host "h1"), served on an ephemeral port. */
 final class ReplayedFixture implements AutoCloseable {
     static final String HOST = "h1";
 
@@ -18,10 +18,15 @@ final class ReplayedFixture implements AutoCloseable {
     final String base;
 
     ReplayedFixture(Path dir) throws Exception {
-        Path db = dir.resolve("ui.db");
+        this(dir, fixture());
+    }
+
+    /** Any trace the same way (the demo's, for the page's layout over `./scapstream demo`'s data). */
+    ReplayedFixture(Path dir, Path trace) throws Exception {
+        Path db = dir.resolve(trace.getFileName() + ".ui.db");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int rc = Main.run(new String[] {"replay", "--db", db.toString(), "--host", HOST, fixture().toString()},
+        int rc = Main.run(new String[] {"replay", "--db", db.toString(), "--host", HOST, trace.toString()},
                 new PrintWriter(out), new PrintWriter(err));
         if (rc != 0) throw new IllegalStateException("replay failed: " + err);
         store = SqliteStore.open(db);

@@ -150,6 +150,49 @@ class WebUiBrowserTest {
         assertEquals(asc, keys("containers"), "reversed on a second click");
     }
 
+    /**
+     * The home page's document does not scroll sideways in a 1280-px-wide window (a laptop's), over
+     * the fixture (its long hostile names) and over what `./scapstream demo` shows (its six rows).
+     */
+    @Test
+    void homeFitsA1280PixelWideWindow() throws Exception {
+        try (ReplayedFixture demo = new ReplayedFixture(tmp, TestData.fixtures().resolve("demo.scap.gz"))) {
+            for (ReplayedFixture served : List.of(fx, demo)) {
+                fitsAt1280(served.base + "index.html", served == fx ? "ui-home-1280.png" : "ui-demo-home-1280.png");
+            }
+            // the demo's web server, for the README: its four charts drawn
+            String web = null;
+            for (JsonNode c : TestData.readTruth(TestData.fixtures().resolve("demo.scap.gz")).path("containers")) {
+                if (c.path("name").asText().equals("web")) web = c.path("id").asText();
+            }
+            b.open(demo.base + "container.html?id=" + web);
+            assertEquals(4, b.driver.findElements(By.cssSelector("#charts .uplot")).size(), "cpu, memory, file, network charts");
+            b.screenshot(TestData.repo().resolve("target/screenshots/ui-demo-container.png"));
+        }
+    }
+
+    private static void fitsAt1280(String url, String shot) throws Exception {
+        org.openqa.selenium.Dimension before = b.driver.manage().window().getSize();
+        try {
+            b.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+            b.open(url);
+            assertEquals(1280L, b.js("return window.innerWidth"), "the window is 1280 px wide");
+            assertTrue(b.driver.findElements(By.cssSelector("#containers tbody tr")).size() > 1, "rows shown");
+            b.screenshot(TestData.repo().resolve("target/screenshots/" + shot));
+            long scroll = ((Number) b.js("return document.documentElement.scrollWidth")).longValue();
+            long client = ((Number) b.js("return document.documentElement.clientWidth")).longValue();
+            assertTrue(scroll <= client, url + ": home scrolls horizontally: scrollWidth " + scroll + " > clientWidth " + client
+                    + "; columns " + b.js("return [...document.querySelectorAll('#containers thead th')]"
+                    + ".map(t => t.dataset.col + '=' + Math.round(t.getBoundingClientRect().width)).join(' ')"));
+            // and not by scrolling inside its own box: every column is in view
+            long table = ((Number) b.js("return document.querySelector('#containers table').scrollWidth")).longValue();
+            long box = ((Number) b.js("return document.getElementById('containers').clientWidth")).longValue();
+            assertTrue(table <= box, url + ": the containers table is " + table + " px wide in a " + box + " px box");
+        } finally {
+            b.driver.manage().window().setSize(before);
+        }
+    }
+
     // ---- container -----------------------------------------------------------------------------
 
     @Test
