@@ -12,7 +12,9 @@ import java.util.Set;
 /**
  * A table chisel over fields libsinsp renders per event (sysdig's table_generator): events that
  * the filter selects, keyed by the key fields, each adding its value field (or 1). For keys the
- * store does not hold: files' errors, or any field (fdbytes_by FIELD).
+ * store does not hold: files' errors, or any field (fdbytes_by FIELD). Enter events pass the
+ * filter and are dropped here: libsinsp 0.20 gives a write's exit no fd when a filter dropped its
+ * enter event.
  *
  * @param keyFields   libsinsp fields ({0} = the chisel's first argument)
  * @param valueField  the field summed (its positive values: bytes), or null to count events
@@ -25,7 +27,10 @@ public record FieldTableChisel(String name, String category, String description,
     public List<String> fields(List<String> argValues) {
         List<String> f = new ArrayList<>();
         for (String k : keyFields) f.add(Template.fill(k, argValues));
-        if (valueField != null) f.add(valueField);
+        if (valueField != null) {
+            f.add(valueField);
+            f.add("evt.dir");
+        }
         if (distinctFds) {
             f.add("fd.num");
             f.add("fd.name");
@@ -65,6 +70,7 @@ public record FieldTableChisel(String name, String category, String description,
             }
             long add = 1;
             if (valueField != null) {
+                if (!"<".equals(event.path("evt.dir").asText())) return; // the value is the exit's
                 JsonNode v = event.get(valueField);
                 if (v == null || !v.canConvertToLong()) return;
                 add = v.asLong();

@@ -11,7 +11,7 @@ import java.util.TreeMap;
 
 /** iobytes_file, iobytes_net: bytes read and written per second of event time, as sysdig prints them. */
 public record IoBytesChisel(String name, String category, String description, String filter) implements Chisel {
-    public static final List<String> FIELDS = List.of("evt.rawtime.s", "evt.rawres", "evt.is_io_read");
+    public static final List<String> FIELDS = List.of("evt.rawtime.s", "evt.rawres", "evt.is_io_read", "evt.dir");
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     @Override
@@ -24,7 +24,8 @@ public record IoBytesChisel(String name, String category, String description, St
         private final TreeMap<Long, long[]> seconds = new TreeMap<>();
 
         public void add(JsonNode e) {
-            long res = e.path("evt.rawres").asLong(0);
+            // enter events pass the filter (see FieldTableChisel) and count nothing
+            long res = "<".equals(e.path("evt.dir").asText()) ? e.path("evt.rawres").asLong(0) : 0;
             long s = e.path("evt.rawtime.s").asLong(0);
             long[] io = seconds.computeIfAbsent(s, x -> new long[2]);
             if (res <= 0) return;
