@@ -94,6 +94,11 @@ public final class Chisels {
                     "ERRORS", "#Errors", NONE, List.of(CONTAINER), "ID", false, 100, null),
             new FieldTableChisel("topfiles_errors", "Errors", "Top files by number of errors", List.of(),
                     "fd.type=file and evt.failed=true", List.of("fd.name"), List.of("Filename"), null, "#Errors", NONE, 100, false),
+            // System State
+            new StateChisel("ps", "System State", "List the processes (libsinsp's thread table) at the first event or --at"),
+            new StateChisel("lsof", "System State", "List the open file descriptors at the first event or --at"),
+            new StateChisel("netstat", "System State", "List the network connections at the first event or --at"),
+            new StateChisel("lscontainers", "System State", "List the running containers at the first event or --at"),
             // Security
             new StreamChisel("spy_users", "Security", "Display interactive user activity: commands run, with parent, user and container",
                     List.of(), "((evt.type=execve and evt.dir=<) or (evt.type=chdir and evt.dir=< and proc.name contains sh "

@@ -40,14 +40,19 @@ public final class SysdigTable {
             StringBuilder line = new StringBuilder(pad(value(r.value(), units, windowNs)));
             for (int i = 0; i < r.keys().size(); i++) {
                 String k = r.keys().get(i);
-                line.append(i < r.keys().size() - 1 ? pad(k.length() > WIDTH ? k.substring(0, WIDTH) : k) : k);
+                line.append(i < r.keys().size() - 1 ? pad(k) : k);
             }
             out.println(line);
         }
     }
 
     static String pad(String s) {
-        return s.length() >= WIDTH ? s : s + " ".repeat(WIDTH - s.length());
+        return extend(s, WIDTH);
+    }
+
+    /** common.lua's extend_string: padded to n, or cut to n - 1 and a space. */
+    static String extend(String s, int n) {
+        return s.length() < n ? s + " ".repeat(n - s.length()) : s.substring(0, n - 1) + " ";
     }
 
     public static String value(long v, Units units, long windowNs) {

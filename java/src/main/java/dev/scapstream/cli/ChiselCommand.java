@@ -62,6 +62,9 @@ final class ChiselCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "TIME", description = "store: to TIME (default its last second)")
     String to;
 
+    @Option(names = "--at", paramLabel = "TIME", description = "ps, lsof, netstat, lscontainers on files: the state at TIME, not at the first event")
+    String at;
+
     @Option(names = "--interval", paramLabel = "S", description = "live tables: print the table of the last S seconds every S seconds")
     Integer interval;
 
@@ -107,8 +110,30 @@ final class ChiselCommand implements Callable<Integer> {
         if (!onStore && (from != null || to != null)) throw usage("--from and --to select a store's range (--db or --cassandra)");
         if (interval != null && (!live || !(chisel instanceof ViewChisel))) throw usage("--interval applies to live tables");
         if (interval != null && interval < 1) throw usage("--interval must be >= 1 s");
+        if (at != null && (!(chisel instanceof dev.scapstream.chisel.StateChisel) || live)) {
+            throw usage("--at applies to ps, lsof, netstat and lscontainers on capture files");
+        }
+        if (chisel instanceof dev.scapstream.chisel.StateChisel st) {
+            if (!userFilter.isEmpty()) throw usage(st.name() + " lists libsinsp's tables; it takes no filter");
+            return state(st, live, out);
+        }
         if (chisel instanceof ViewChisel v) return onStore ? storeTable(v, out) : runTable(v, userFilter, live, out);
         return runEvents(chisel, checked, userFilter, live, out);
+    }
+
+    /** ps, lsof, netstat, lscontainers: libsinsp's tables once the capture reached the first event, or --at. */
+    private int state(dev.scapstream.chisel.StateChisel st, boolean live, PrintWriter out) {
+        long atNs = at == null ? 0 : EventTimes.parseNs("--at", at);
+        Path file = live ? null : files.get(0);
+        if (files != null && files.size() > 1) throw usage(st.name() + " reads one capture file");
+        try (CaptureSource source = live
+                ? CaptureSource.openLive(new LiveOptions(probe.engine(), "", probe.bufferBytes(), null, false,
+                probe.pageFaults, true, false))
+                : CaptureSource.openFile(file, "", null)) {
+            source.start();
+            st.print(dev.scapstream.capture.ThreadTable.at(source, atNs, 10_000), out);
+        }
+        return Main.EXIT_OK;
     }
 
     /** A table of a stored view over a store's range. */
