@@ -81,6 +81,8 @@ final class ChiselCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     private volatile boolean stopping;
+    private volatile Runnable stopAction;
+    private final CountDownLatch finished = new CountDownLatch(1);
 
     @Override
     public Integer call() throws Exception {
@@ -110,6 +112,34 @@ final class ChiselCommand implements Callable<Integer> {
         if (!onStore && (from != null || to != null)) throw usage("--from and --to select a store's range (--db or --cassandra)");
         if (interval != null && (!live || !(chisel instanceof ViewChisel))) throw usage("--interval applies to live tables");
         if (interval != null && interval < 1) throw usage("--interval must be >= 1 s");
+        if (!live) return dispatch(chisel, checked, userFilter, false, onStore, out);
+        // Ctrl-C, SIGTERM: the capture stops, and the JVM exits once the table is printed
+        Thread hook = new Thread(() -> {
+            stopping = true;
+            Runnable stop = stopAction;
+            if (stop != null) stop.run();
+            try {
+                finished.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "scapstream-chisel-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return dispatch(chisel, checked, userFilter, true, false, out);
+        } finally {
+            out.flush();
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs: it waits for finished
+            }
+        }
+    }
+
+    private int dispatch(Chisel chisel, List<String> checked, String userFilter, boolean live, boolean onStore,
+                         PrintWriter out) throws Exception {
         if (at != null && (!(chisel instanceof dev.scapstream.chisel.StateChisel) || live)) {
             throw usage("--at applies to ps, lsof, netstat and lscontainers on capture files");
         }
@@ -349,28 +379,13 @@ final class ChiselCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs body; Ctrl-C or SIGTERM sets stopping and runs stop, and the body's end is awaited before exit. */
+    /** Runs body; live, Ctrl-C or SIGTERM (the hook in call) sets stopping and runs stop. */
     private String whileLive(java.util.function.Supplier<String> body, Runnable stop) {
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stopping = true;
-            stop.run();
-            try {
-                finished.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "scapstream-chisel-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        stopAction = stop;
         try {
             return body.get();
         } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook runs: it waits for finished
-            }
+            stopAction = null;
         }
     }
 
