@@ -49,11 +49,11 @@ public final class Chisels {
                     "fd.num>0", List.of("{0}"), List.of("{0}"), null, "FDs", NONE, 0, true),
             new IoBytesChisel("iobytes_file", "I/O", "Sum of file I/O bytes per second", IO_FILE),
             new StreamChisel("echo_fds", "I/O", "Print the data read and written by processes", List.of(),
-                    "evt.is_io=true and evt.dir=< and evt.rawres>0", IO_LINE, true, null),
+                    "evt.is_io=true and evt.dir=< and evt.rawres>0", IO_LINE, true, null, false),
             new StreamChisel("spy_file", "I/O", "Echo any read/write made by any process to all files (or to FILE)",
                     List.of(new Chisel.Arg("FILE", true, "only reads and writes of this file")),
                     "{0}" + IO_FILE + " and evt.dir=< and evt.failed=false",
-                    "%evt.time %proc.name(%proc.pid) %evt.io_dir %evt.rawres B %fd.name %evt.arg.data", true, null),
+                    "%evt.time %proc.name(%proc.pid) %evt.io_dir %evt.rawres B %fd.name %evt.arg.data", true, null, false),
             // Net
             new ViewChisel("topconns", "Net", "Top network connections by total bytes",
                     Catalog.CONNECTIONS.keyedBy("conns", "PROTO", "CONNECTION"), "BYTES", "Bytes", BYTES,
@@ -68,10 +68,10 @@ public final class Chisels {
             new IoBytesChisel("iobytes_net", "Net", "Show total network I/O bytes per second", IO_NET),
             new StreamChisel("spy_ip", "Net", "Show the data exchanged with the given IP address",
                     List.of(new Chisel.Arg("IP", false, "the remote or local IP address")),
-                    IO_NET + " and evt.dir=< and evt.rawres>0 and fd.ip={0}", IO_LINE, true, null),
+                    IO_NET + " and evt.dir=< and evt.rawres>0 and fd.ip={0}", IO_LINE, true, null, false),
             new StreamChisel("spy_port", "Net", "Show the data exchanged using the given IP port number",
                     List.of(new Chisel.Arg("PORT", false, "the client or server port")),
-                    IO_NET + " and evt.dir=< and evt.rawres>0 and fd.port={0}", IO_LINE, true, null),
+                    IO_NET + " and evt.dir=< and evt.rawres>0 and fd.port={0}", IO_LINE, true, null, false),
             // Performance
             new ViewChisel("topscalls", "Performance", "Top system calls by number of calls", Catalog.SYSCALLS, "CALLS",
                     "# Calls", NONE, List.of(new ViewChisel.Key("SYSCALL", "Syscall")), null, false, 30, CALLS_NOTE),
@@ -79,14 +79,14 @@ public final class Chisels {
                     TIME, List.of(new ViewChisel.Key("SYSCALL", "Syscall")), null, false, 30, null),
             new StreamChisel("proc_exec_time", "Performance", "Show process execution time (at each process's exit)",
                     List.of(), "evt.type=procexit", "%proc.duration %proc.name %proc.args", false,
-                    "proc.duration(ns) proc.name proc.args"),
-            new StreamChisel("fileslower", "Performance", "Trace slow file I/O", List.of(Chisel.Arg.ms()),
-                    IO_FILE + " and evt.dir=< and evt.latency>={0}", SLOWER_FORMAT, false, SLOWER_HEADER),
-            new StreamChisel("netlower", "Performance", "Trace slow network I/O", List.of(Chisel.Arg.ms()),
-                    IO_NET + " and evt.dir=< and evt.latency>={0}", SLOWER_FORMAT, false, SLOWER_HEADER),
-            new StreamChisel("scallslower", "Performance", "Trace slow syscalls", List.of(Chisel.Arg.ms()),
-                    "evt.dir=< and evt.type!=switch and evt.latency>={0}",
-                    "%evt.datetime %proc.name %evt.latency %evt.type", false, "evt.datetime proc.name LATENCY(ns) evt.type"),
+                    "proc.duration(ns) proc.name proc.args", false),
+            new StreamChisel("fileslower", "Performance", "Trace file I/O slower than MS (not /dev files, as sysdig)",
+                    List.of(Chisel.Arg.ms()), IO_FILE + " and not fd.name startswith /dev/ and (evt.dir=> or evt.latency>{0})", SLOWER_FORMAT, false, SLOWER_HEADER, true),
+            new StreamChisel("netlower", "Performance", "Trace network I/O slower than MS", List.of(Chisel.Arg.ms()),
+                    IO_NET + " and (evt.dir=> or evt.latency>{0})", SLOWER_FORMAT, false, SLOWER_HEADER, true),
+            new StreamChisel("scallslower", "Performance", "Trace system calls slower than MS", List.of(Chisel.Arg.ms()),
+                    "evt.dir=< and evt.type!=switch and evt.latency>{0}",
+                    "%evt.datetime %proc.name %evt.latency %evt.type", false, "evt.datetime proc.name LATENCY(ns) evt.type", false),
             // Errors
             new ViewChisel("topprocs_errors", "Errors", "Top processes by number of errors", Catalog.PROCESSES, "ERRORS",
                     "#Errors", NONE, List.of(PROC, PID), null, false, 100, null),
@@ -104,7 +104,7 @@ public final class Chisels {
                     List.of(), "((evt.type=execve and evt.dir=<) or (evt.type=chdir and evt.dir=< and proc.name contains sh "
                     + "and not proc.name contains sshd)) and evt.failed=false",
                     "%proc.ppid %evt.time.s %user.name %container.name %proc.pname> %evt.type %proc.exe %proc.args", false,
-                    "ppid time user container parent> call command"));
+                    "ppid time user container parent> call command", false));
 
     /** A chisel argument's value as its filter takes it, or an IllegalArgumentException naming the problem. */
     public static String check(Chisel.Arg arg, String value) {

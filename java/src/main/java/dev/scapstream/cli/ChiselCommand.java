@@ -299,7 +299,7 @@ final class ChiselCommand implements Callable<Integer> {
         } else {
             StreamChisel st = (StreamChisel) chisel;
             chiselFilter = fill(st.filter(), args);
-            format = st.format();
+            format = st.nativeFormat();
             json = false;
             if (st.payload()) payload = hex ? FormattedEvents.Payload.HEX_ASCII : FormattedEvents.Payload.ASCII;
             fold = null;
@@ -329,7 +329,7 @@ final class ChiselCommand implements Callable<Integer> {
                         more = events.next(100);
                         String text = StandardCharsets.UTF_8.decode(events.bytes()).toString();
                         if (fold == null) {
-                            out.print(text);
+                            out.print(chisel instanceof StreamChisel st ? st.shown(text) : text);
                             if (source.isLive()) out.flush();
                         } else {
                             for (String line : text.split("\n")) if (!line.isEmpty()) fold.accept(parse(line));

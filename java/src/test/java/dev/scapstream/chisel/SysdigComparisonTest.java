@@ -95,6 +95,9 @@ class SysdigComparisonTest {
             for (String state : List.of("ps", "lsof", "netstat", "lscontainers")) {
                 tests.add(DynamicTest.dynamicTest(c.getFileName() + ": " + state, () -> compareState(sysdig, c, state)));
             }
+            for (String slower : List.of("fileslower", "netlower", "scallslower")) {
+                tests.add(DynamicTest.dynamicTest(c.getFileName() + ": " + slower + " 0", () -> compareSlower(sysdig, c, slower)));
+            }
             for (List<String> payloads : PAYLOADS) {
                 tests.add(DynamicTest.dynamicTest(c.getFileName() + ": " + String.join(" ", payloads),
                         () -> comparePayloads(sysdig, c, payloads)));
@@ -186,6 +189,49 @@ class SysdigComparisonTest {
         java.util.Collections.sort(theirs);
         java.util.Collections.sort(ours);
         assertEquals(theirs, ours, name + " on " + capture.getFileName());
+    }
+
+    /**
+     * Known: after a UDP socket's second connect (test_ipv6_client: to 2001:4860:4860::8888:53,
+     * res=0), libsinsp 0.20 names the socket by the new tuple, sysdig 0.29's libsinsp keeps the old;
+     * the I/O that follows it is compared without its fd name there.
+     */
+    static final Set<String> RECONNECTED_UDP = Set.of("test_ipv6_client.scap");
+
+    /**
+     * fileslower, netlower, scallslower 0 (every call): the same events in order, by time (to the
+     * ms sysdig prints), process (cut to sysdig's 12 characters for I/O), call, fd and latency
+     * (sysdig prints ms: whole ones for I/O, a double for calls; scapstream ns).
+     */
+    private static void compareSlower(Path sysdig, Path capture, String name) throws Exception {
+        boolean calls = name.equals("scallslower");
+        boolean names = !RECONNECTED_UDP.contains(capture.getFileName().toString());
+        List<String> theirs = new ArrayList<>();
+        for (String line : runSysdig(sysdig, capture, List.of(name, "0")).split("\n")) {
+            String l = line.replaceAll("\u001b\\[[0-9;]*m", "");
+            if (!l.matches("^\\d{4}-\\d\\d-\\d\\d .*")) continue;
+            String[] t = l.trim().split("\\s+", calls ? 5 : 6);
+            if (calls && NOT_SYSCALLS.contains(t[4])) continue; // sysdig lists switch events too
+            theirs.add(slowerRow(t[0], t[1], t[2], calls ? t[4] : t[3],
+                    calls ? Math.round(Double.parseDouble(t[3]) * 1e6) : Long.parseLong(t[4]) * 1_000_000,
+                    calls || !names ? "" : t.length > 5 ? t[5] : "", calls));
+        }
+        List<String> ours = new ArrayList<>();
+        for (String line : runOurs(capture, List.of(name, "0")).split("\n")) {
+            if (!line.matches("^\\d{4}-\\d\\d-\\d\\d .*")) continue;
+            String[] t = line.split(" ", calls ? 5 : 6);
+            long ns = Long.parseLong(t[calls ? 3 : 4]);
+            ours.add(slowerRow(t[0], t[1], t[2], calls ? t[4] : t[3], calls ? ns : ns / 1_000_000 * 1_000_000,
+                    calls || !names ? "" : t.length > 5 ? t[5] : "", calls));
+        }
+        assertEquals(theirs, ours, name + " 0 on " + capture.getFileName());
+        assertFalse(ours.isEmpty() && name.equals("scallslower"), "calls listed");
+    }
+
+    private static String slowerRow(String date, String time, String proc, String call, long latencyNs, String fd,
+                                    boolean calls) {
+        String p = calls || proc.length() <= 12 ? proc : proc.substring(0, 12);
+        return date + " " + time.substring(0, 12) + " " + p + " " + call + " " + latencyNs + " " + fd;
     }
 
     /** Payload chisels compared by their I/O headers. */
