@@ -9,7 +9,7 @@ import java.util.List;
  * store does not hold, such as any field of fdbytes_by), and a stream of events that libsinsp's
  * filter selects and its formatter renders.
  */
-public sealed interface Chisel permits ViewChisel, FieldTableChisel, IoBytesChisel, StreamChisel, StateChisel {
+public sealed interface Chisel permits ViewChisel, FieldTableChisel, IoBytesChisel, StreamChisel, StateChisel, SpyUsersChisel {
     String name();
 
     /** sysdig's category ("CPU Usage", "I/O", "Net", "Performance", "Errors", "Security"). */

@@ -100,11 +100,8 @@ public final class Chisels {
             new StateChisel("netstat", "System State", "List the network connections at the first event or --at"),
             new StateChisel("lscontainers", "System State", "List the running containers at the first event or --at"),
             // Security
-            new StreamChisel("spy_users", "Security", "Display interactive user activity: commands run, with parent, user and container",
-                    List.of(), "((evt.type=execve and evt.dir=<) or (evt.type=chdir and evt.dir=< and proc.name contains sh "
-                    + "and not proc.name contains sshd)) and evt.failed=false",
-                    "%proc.ppid %evt.time.s %user.name %container.name %proc.pname> %evt.type %proc.exe %proc.args", false,
-                    "ppid time user container parent> call command", false));
+            new SpyUsersChisel("spy_users", "Security",
+                    "Display interactive user activity: commands run under a shell, by shell, time and user"));
 
     /** A chisel argument's value as its filter takes it, or an IllegalArgumentException naming the problem. */
     public static String check(Chisel.Arg arg, String value) {

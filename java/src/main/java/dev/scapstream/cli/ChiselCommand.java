@@ -289,6 +289,16 @@ final class ChiselCommand implements Callable<Integer> {
                 if (!t.distinctFds()) SysdigTable.print(out, t.valueTitle(), t.titles(args), t.units(), 0, f.rows());
                 else for (SysdigTable.Row r : f.rows()) out.println(String.join(" ", r.keys()) + "\t" + r.value());
             };
+        } else if (chisel instanceof dev.scapstream.chisel.SpyUsersChisel) {
+            chiselFilter = dev.scapstream.chisel.SpyUsersChisel.FILTER;
+            format = "*" + fieldsFormat(dev.scapstream.chisel.SpyUsersChisel.fields());
+            json = true;
+            dev.scapstream.chisel.SpyUsersChisel.Fold f = new dev.scapstream.chisel.SpyUsersChisel.Fold(out);
+            fold = e -> {
+                f.add(e);
+                if (live) out.flush();
+            };
+            end = () -> { };
         } else if (chisel instanceof IoBytesChisel io) {
             chiselFilter = io.filter();
             format = fieldsFormat(IoBytesChisel.FIELDS);

@@ -95,6 +95,12 @@ class SysdigComparisonTest {
             for (String state : List.of("ps", "lsof", "netstat", "lscontainers")) {
                 tests.add(DynamicTest.dynamicTest(c.getFileName() + ": " + state, () -> compareState(sysdig, c, state)));
             }
+            tests.add(DynamicTest.dynamicTest(c.getFileName() + ": spy_users", () -> {
+                List<String> theirs = runSysdig(sysdig, c, List.of("spy_users")).lines()
+                        .map(l -> l.replaceAll("\u001b\\[[0-9;]*m", "")).filter(l -> !l.isBlank()).toList();
+                List<String> ours = runOurs(c, List.of("spy_users")).lines().filter(l -> !l.isBlank()).toList();
+                assertEquals(theirs, ours, "spy_users on " + c.getFileName());
+            }));
             for (String slower : List.of("fileslower", "netlower", "scallslower")) {
                 tests.add(DynamicTest.dynamicTest(c.getFileName() + ": " + slower + " 0", () -> compareSlower(sysdig, c, slower)));
             }
