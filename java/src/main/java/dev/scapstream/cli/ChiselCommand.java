@@ -244,15 +244,24 @@ final class ChiselCommand implements Callable<Integer> {
         });
     }
 
-    /** Every --interval seconds, the table of the last closed seconds (wall clock = event time live). */
+    /**
+     * Every --interval seconds, the table of the seconds the store received since the last table:
+     * each closed second is in exactly one table, however late the writer stored it.
+     */
     private Thread ticker(ViewChisel v, SqliteStore s, PrintWriter out) {
         Thread t = new Thread(() -> {
+            long covered = Long.MIN_VALUE; // end (exclusive) of the last table's seconds
             try {
                 while (!Thread.currentThread().isInterrupted()) {
                     Thread.sleep(interval * 1000L);
-                    long now = System.currentTimeMillis() / 1000 - 1; // the second before is closed by now
+                    long[] span = s.span();
+                    if (span == null) continue;
+                    long end = span[1];
+                    long start = covered == Long.MIN_VALUE ? Math.max(span[0], end - interval) : covered;
+                    if (end <= start) continue;
+                    covered = end;
                     synchronized (out) {
-                        print(v, s, Scope.host(HOST, now - interval, now), out);
+                        print(v, s, Scope.host(HOST, start, end), out);
                         out.println();
                         out.flush();
                     }
