@@ -101,6 +101,32 @@ class ChiselCommandTest {
     }
 
     @Test
+    void aStoresRangeHoldsOnlyItsSeconds() throws Exception {
+        long pid = workload("dd-write-2MiB").path("pid").asLong();
+        long second;
+        long bytes;
+        // the store's own rows, summed by SQL here (not through the view)
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+             var q = c.prepareStatement("select ts, sum(file_in_bytes + file_out_bytes) from process_rows"
+                     + " where pid = ? and res = 1 group by ts order by 2 desc limit 1")) {
+            q.setLong(1, pid);
+            try (var r = q.executeQuery()) {
+                assertTrue(r.next(), "dd's rows");
+                second = r.getLong(1);
+                bytes = r.getLong(2);
+            }
+        }
+        Run in = run("chisel", "topprocs_file", "--db", db.toString(), "--from", Long.toString(second),
+                "--to", Long.toString(second + 1));
+        assertEquals(0, in.rc(), in.err());
+        String expected = SysdigTable.pad(SysdigTable.bytes(bytes)) + SysdigTable.pad("dd") + pid;
+        assertTrue(in.out().lines().anyMatch(expected::equals), "'" + expected + "' in\n" + in.out());
+        Run after = run("chisel", "topprocs_file", "--db", db.toString(), "--from", Long.toString(second + 1));
+        assertEquals(0, after.rc(), after.err());
+        assertTrue(after.out().lines().noneMatch(l -> l.endsWith(" " + pid) && !l.startsWith("0")), after.out());
+    }
+
+    @Test
     void listShowsEveryChiselUnderItsCategory() {
         Run r = run("chisel", "--list");
         assertEquals(0, r.rc(), r.err());
