@@ -108,6 +108,11 @@ public final class Chisels {
         return Template.check(arg, value);
     }
 
+    /** A filter or format with the chisel's checked arguments in its {0}, {1}, ... */
+    public static String fill(String template, List<String> args) {
+        return Template.fill(template, args);
+    }
+
     public static Chisel byName(String name) {
         for (Chisel c : ALL) if (c.name().equals(name)) return c;
         return null;

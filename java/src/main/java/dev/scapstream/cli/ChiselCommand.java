@@ -7,10 +7,13 @@ import dev.scapstream.capture.CapturePipeline;
 import dev.scapstream.capture.CaptureSource;
 import dev.scapstream.capture.FormattedEvents;
 import dev.scapstream.capture.LiveOptions;
+import dev.scapstream.capture.ThreadTable;
 import dev.scapstream.chisel.Chisel;
 import dev.scapstream.chisel.Chisels;
 import dev.scapstream.chisel.FieldTableChisel;
 import dev.scapstream.chisel.IoBytesChisel;
+import dev.scapstream.chisel.SpyUsersChisel;
+import dev.scapstream.chisel.StateChisel;
 import dev.scapstream.chisel.StreamChisel;
 import dev.scapstream.chisel.SysdigTable;
 import dev.scapstream.chisel.ViewChisel;
@@ -99,7 +102,7 @@ final class ChiselCommand implements Callable<Integer> {
         List<String> checked = new ArrayList<>();
         try {
             args = chisel.arguments(rest);
-            for (int i = 0; i < args.size(); i++) checked.add(dev.scapstream.chisel.Chisels.check(chisel.args().get(i), args.get(i)));
+            for (int i = 0; i < args.size(); i++) checked.add(Chisels.check(chisel.args().get(i), args.get(i)));
         } catch (IllegalArgumentException e) {
             throw usage(chisel.name() + ": " + e.getMessage());
         }
@@ -140,10 +143,10 @@ final class ChiselCommand implements Callable<Integer> {
 
     private int dispatch(Chisel chisel, List<String> checked, String userFilter, boolean live, boolean onStore,
                          PrintWriter out) throws Exception {
-        if (at != null && (!(chisel instanceof dev.scapstream.chisel.StateChisel) || live)) {
+        if (at != null && (!(chisel instanceof StateChisel) || live)) {
             throw usage("--at applies to ps, lsof, netstat and lscontainers on capture files");
         }
-        if (chisel instanceof dev.scapstream.chisel.StateChisel st) {
+        if (chisel instanceof StateChisel st) {
             if (!userFilter.isEmpty()) throw usage(st.name() + " lists libsinsp's tables; it takes no filter");
             return state(st, live, out);
         }
@@ -152,7 +155,7 @@ final class ChiselCommand implements Callable<Integer> {
     }
 
     /** ps, lsof, netstat, lscontainers: libsinsp's tables once the capture reached the first event, or --at. */
-    private int state(dev.scapstream.chisel.StateChisel st, boolean live, PrintWriter out) {
+    private int state(StateChisel st, boolean live, PrintWriter out) {
         long atNs = at == null ? 0 : EventTimes.parseNs("--at", at);
         Path file = live ? null : files.get(0);
         if (files != null && files.size() > 1) throw usage(st.name() + " reads one capture file");
@@ -161,7 +164,7 @@ final class ChiselCommand implements Callable<Integer> {
                 probe.pageFaults, true, false))
                 : CaptureSource.openFile(file, "", null)) {
             source.start();
-            st.print(dev.scapstream.capture.ThreadTable.at(source, atNs, 10_000), out);
+            st.print(ThreadTable.at(source, atNs, 10_000), out);
         }
         return Main.EXIT_OK;
     }
@@ -298,11 +301,11 @@ final class ChiselCommand implements Callable<Integer> {
                 if (!t.distinctFds()) SysdigTable.print(out, t.valueTitle(), t.titles(args), t.units(), 0, f.rows());
                 else for (SysdigTable.Row r : f.rows()) out.println(String.join(" ", r.keys()) + "\t" + r.value());
             };
-        } else if (chisel instanceof dev.scapstream.chisel.SpyUsersChisel) {
-            chiselFilter = dev.scapstream.chisel.SpyUsersChisel.FILTER;
-            format = "*" + fieldsFormat(dev.scapstream.chisel.SpyUsersChisel.fields());
+        } else if (chisel instanceof SpyUsersChisel) {
+            chiselFilter = SpyUsersChisel.FILTER;
+            format = "*" + fieldsFormat(SpyUsersChisel.fields());
             json = true;
-            dev.scapstream.chisel.SpyUsersChisel.Fold f = new dev.scapstream.chisel.SpyUsersChisel.Fold(out);
+            SpyUsersChisel.Fold f = new SpyUsersChisel.Fold(out);
             fold = e -> {
                 f.add(e);
                 if (live) out.flush();
@@ -317,7 +320,7 @@ final class ChiselCommand implements Callable<Integer> {
             end = () -> f.print(out);
         } else {
             StreamChisel st = (StreamChisel) chisel;
-            chiselFilter = fill(st.filter(), args);
+            chiselFilter = st.filter();
             format = st.nativeFormat();
             json = false;
             if (st.payload()) payload = hex ? FormattedEvents.Payload.HEX_ASCII : FormattedEvents.Payload.ASCII;
@@ -325,7 +328,7 @@ final class ChiselCommand implements Callable<Integer> {
             end = () -> { };
             if (st.header() != null) out.println(st.header());
         }
-        chiselFilter = fill(chiselFilter, args);
+        chiselFilter = Chisels.fill(chiselFilter, args);
         String filter = userFilter.isEmpty() ? chiselFilter : "(" + chiselFilter + ") and (" + userFilter + ")";
         FormattedEvents.Format fmt = new FormattedEvents.Format(format, json, payload, false);
         PrintWriter err = spec.commandLine().getErr();
@@ -382,12 +385,6 @@ final class ChiselCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder();
         for (String f : fields) b.append(b.length() == 0 ? "" : " ").append('%').append(f);
         return b.toString();
-    }
-
-    private static String fill(String template, List<String> args) {
-        String s = template;
-        for (int i = 0; i < args.size(); i++) s = s.replace("{" + i + "}", args.get(i));
-        return s.replaceAll("\\{[0-9]+\\}", "");
     }
 
     private FormattedEvents open(CaptureSource source, FormattedEvents.Format fmt) {
