@@ -265,6 +265,15 @@ int32_t ss_format_raw(const char* path,
                       char* err,
                       int32_t err_len);
 
+/* State chisels (ps, lsof, netstat, lscontainers): reads c until its first event at or after
+ * at_ns (0 = its first event; a file's end, or live max_wait_ms, also ends the wait), then renders
+ * libsinsp's thread table, each process's fds and the containers as JSON lines ("kind": thread,
+ * fd, container), kept for this thread. Returns their length in bytes, or -1 (message in err). */
+int64_t ss_state_dump(ss_capture* c, uint64_t at_ns, int32_t max_wait_ms, char* err, int32_t err_len);
+
+/* Copies up to cap bytes of this thread's last dump into buf and forgets it; returns the bytes. */
+int64_t ss_state_read(uint8_t* buf, int64_t cap);
+
 #ifdef __cplusplus
 }
 #endif

@@ -127,6 +127,10 @@ final class NativeShim {
 
     static native void ss_format_close(Pointer formatter);
 
+    static native long ss_state_dump(Pointer capture, long atNs, int maxWaitMs, byte[] err, int errLen);
+
+    static native long ss_state_read(Pointer buf, long cap);
+
     static native int ss_format_raw(String path, String filter, String format, int flags, int fd, long[] lines,
                                     long[] elapsedNs, byte[] err, int errLen);
 

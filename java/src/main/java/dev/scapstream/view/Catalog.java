@@ -49,6 +49,7 @@ public final class Catalog {
             .sum("ERRORS", Unit.COUNT, (r, n) -> r.syscallErrors())
             .info("CONTAINER", Unit.TEXT, (r, n) -> n.containerName(r.containerId()))
             .info("Command", Unit.TEXT, (r, n) -> command(n.process(r.containerId(), r.pid(), r.startTs())))
+            .hiddenInfo("NAME", Unit.TEXT, (r, n) -> n.process(r.containerId(), r.pid(), r.startTs()).comm())
             .hiddenKey("START", Unit.TIME_NS, (r, n) -> r.startTs())
             .hiddenKey("CONTAINER_ID", Unit.TEXT, (r, n) -> r.containerId())
             .drill("threads", (s, row) -> s.process((String) row.apply("CONTAINER_ID"), (Long) row.apply("PID")))

@@ -232,6 +232,11 @@ public final class View<R> {
             return add(header, unit, Agg.INFO, false, f);
         }
 
+        /** A name not shown in top's table, for renderings that need it apart (a chisel's process name). */
+        public Builder<R> hiddenInfo(String header, Unit unit, java.util.function.BiFunction<R, Names, Object> f) {
+            return add(header, unit, Agg.INFO, true, f);
+        }
+
         /** Enter opens {@code viewId} over the scope narrowed by the selected row. */
         public Builder<R> drill(String viewId,
                                 java.util.function.BiFunction<Scope, java.util.function.Function<String, Object>, Scope> narrow) {
@@ -242,6 +247,25 @@ public final class View<R> {
         public View<R> sortBy(String header) {
             return new View<>(id, title, description, fetch, pid, ts, columns, header, drills);
         }
+    }
+
+    /**
+     * This view keyed by some of its key columns only; the other keys become names read from each
+     * key's first row. The columns and their folds stay this view's (sysdig's topconns keys a
+     * connection by protocol and tuple, where the connections view also keys it by process).
+     */
+    public View<R> keyedBy(String newId, String... keyHeaders) {
+        java.util.Set<String> keep = new java.util.HashSet<>(List.of(keyHeaders));
+        for (String h : keyHeaders) {
+            int i = indexOf(h);
+            if (i < 0 || columns.get(i).agg() != Agg.KEY) throw new IllegalArgumentException(id + ": no key column " + h);
+        }
+        List<Column<R>> cols = new ArrayList<>(columns.size());
+        for (Column<R> c : columns) {
+            cols.add(c.agg() == Agg.KEY && !keep.contains(c.header())
+                    ? new Column<>(c.header(), c.unit(), Agg.INFO, c.hidden(), c.value()) : c);
+        }
+        return new View<>(newId, title, description, fetch, pid, ts, cols, columns.get(sortColumn).header(), List.of());
     }
 
     /** Columns by header, for front ends that name them (top's sort key, --json). */

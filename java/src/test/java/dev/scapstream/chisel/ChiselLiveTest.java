@@ -1,0 +1,92 @@
+package dev.scapstream.chisel;
+
+import dev.scapstream.cli.Main;
+import dev.scapstream.testsupport.LiveProbe;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** `chisel topfiles_bytes` live: a dd's file shows its exact bytes once SIGTERM ends the capture. */
+@Tag("live")
+class ChiselLiveTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aFileWrittenDuringTheCaptureHasItsBytesInTheTable() throws Exception {
+        LiveProbe.requireModernBpf();
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process chisel = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "chisel", "topfiles_bytes", "proc.name=dd").start();
+        BufferedReader err = new BufferedReader(new InputStreamReader(chisel.getErrorStream(), StandardCharsets.UTF_8));
+        String said = err.readLine();
+        assertNotNull(said, "the chisel said nothing on stderr");
+        assertTrue(said.contains("capturing"), said);
+        Path file = tmp.resolve("chisel-live.bin");
+        int blocks = 300; // 1.17 MiB
+        Process dd = new ProcessBuilder("dd", "if=/dev/zero", "of=" + file, "bs=4096", "count=" + blocks).start();
+        assertTrue(dd.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(blocks * 4096L, Files.size(file));
+        Thread.sleep(2000); // the second of the last write closes
+        // SIGTERM (Process.destroy would close our end of its stdout first): the table of what was captured
+        new ProcessBuilder("kill", "-TERM", Long.toString(chisel.pid())).start().waitFor();
+        String out = new String(chisel.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(chisel.waitFor(20, TimeUnit.SECONDS), "the chisel stops on SIGTERM");
+        String expected = SysdigTable.pad(SysdigTable.bytes(blocks * 4096L)) + file;
+        assertTrue(out.lines().anyMatch(expected::equals), "'" + expected + "' in\n" + out);
+        assertTrue(out.startsWith("Bytes               Filename"), out);
+    }
+
+    @Test
+    void withAnIntervalEachTableCoversTheLastSeconds() throws Exception {
+        LiveProbe.requireModernBpf();
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process chisel = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "chisel", "topfiles_bytes", "--interval", "2").start();
+        // no filter: a second closes when later events arrive, and a filter this narrow has none after dd
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(chisel.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l; (l = r.readLine()) != null; ) lines.add(l);
+            } catch (Exception ignored) {
+                // the process ended
+            }
+        });
+        reader.start();
+        BufferedReader err = new BufferedReader(new InputStreamReader(chisel.getErrorStream(), StandardCharsets.UTF_8));
+        String said = err.readLine();
+        assertTrue(said != null && said.contains("capturing"), String.valueOf(said));
+        Path file = tmp.resolve("chisel-interval.bin");
+        Process dd = new ProcessBuilder("dd", "if=/dev/zero", "of=" + file, "bs=4096", "count=100").start();
+        assertTrue(dd.waitFor(30, TimeUnit.SECONDS));
+        String expected = SysdigTable.pad(SysdigTable.bytes(100 * 4096L)) + file;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!lines.contains(expected) && System.nanoTime() < deadline) Thread.sleep(200);
+        int seen = lines.indexOf(expected);
+        // later tables cover later seconds: the file leaves them
+        while (System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(6) && lastHeader(lines) < seen + 1) {
+            Thread.sleep(200);
+        }
+        new ProcessBuilder("kill", "-TERM", Long.toString(chisel.pid())).start().waitFor();
+        assertTrue(chisel.waitFor(20, TimeUnit.SECONDS));
+        reader.join(5000);
+        assertTrue(seen >= 0, "'" + expected + "' in a table: " + lines);
+        int later = lastHeader(lines);
+        assertTrue(later > seen, "a later table: " + lines);
+        assertFalse(lines.subList(later, lines.size()).contains(expected), "the last table is of later seconds: " + lines);
+    }
+
+    private static int lastHeader(java.util.List<String> lines) {
+        for (int i = lines.size() - 1; i >= 0; i--) if (lines.get(i).startsWith("Bytes               Filename")) return i;
+        return -1;
+    }
+}
