@@ -176,12 +176,11 @@ int64_t ss_state_dump(ss_capture* c, uint64_t at_ns, int32_t max_wait_ms, char* 
 		return -1;
 	}
 	try {
-		sinsp* in = ss_capture_inspector(c);
 		auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(max_wait_ms);
 		bool reached = false;
 		while(!reached) {
 			sinsp_evt* e = nullptr;
-			int32_t rc = in->next(&e);
+			int32_t rc = ss_capture_next(c, &e);  // a set: the file that holds at_ns
 			if(rc == SCAP_SUCCESS && e != nullptr) {
 				reached = e->get_ts() >= at_ns;
 			} else if(rc == SCAP_EOF) {
@@ -190,11 +189,11 @@ int64_t ss_state_dump(ss_capture* c, uint64_t at_ns, int32_t max_wait_ms, char* 
 				if(std::chrono::steady_clock::now() > deadline) break;
 			} else {
 				ss_set_error_kind(ss_read_error_kind(c));
-				ss_put_err(err, err_len, in->getlasterr());
+				ss_put_err(err, err_len, ss_capture_inspector(c)->getlasterr());
 				return -1;
 			}
 		}
-		dump(*in, g_state);
+		dump(*ss_capture_inspector(c), g_state);
 		return static_cast<int64_t>(g_state.size());
 	} catch(const std::exception& ex) {
 		ss_set_error_kind(SS_ERRK_OTHER);
