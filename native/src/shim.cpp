@@ -1047,14 +1047,20 @@ bool advance_file(ss_capture* c) {
 	}
 	c->done_bytes += c->file_bytes[c->file_at];
 	c->file_at++;
-	c->carried.clear();
+	// the earliest file that knew a thread knew it best: its entry stands until the thread is
+	// reported or leaves the tables
+	std::unordered_map<int64_t, ss_capture::carried_times> carried;
 	c->inspector->m_thread_manager->get_threads()->loop([&](sinsp_threadinfo& t) {
 		auto it = c->threads.find(t.m_tid);
 		if(it == c->threads.end() || !it->second.reported) {
-			c->carried[t.m_tid] = {t.m_clone_ts, t.m_lastexec_ts};
+			auto old = c->carried.find(t.m_tid);
+			carried[t.m_tid] = old != c->carried.end() && old->second.clone_ts != 0
+			                           ? old->second
+			                           : ss_capture::carried_times{t.m_clone_ts, t.m_lastexec_ts};
 		}
 		return true;
 	});
+	c->carried = std::move(carried);
 	// sockets as the previous file's libsinsp had them: a file's fd table keeps neither a socket's
 	// role (client, server) nor the direction its tuple was seen in, which name a connection
 	struct carried_socket {
