@@ -25,5 +25,7 @@ void ss_set_error_kind(int32_t kind);
 // one that failed before its end is garbled (corrupt); live, the probe failed
 int32_t ss_read_error_kind(ss_capture* c);
 std::string ss_file_problem(const char* path);
+// a container runtime's name as sysdig gives it (container.type): docker, cri-o, podman...
+const char* ss_runtime_name(int sinsp_container_type);
 
 #endif

@@ -46,10 +46,9 @@ public:
 	// "open PATH FIRST_NS LAST_NS BYTES", "closed PATH FIRST_NS LAST_NS BYTES", "gone PATH".
 	std::string take_notices();
 
-	// Names the file a rotation opens, for a set starting at event time first_ns (tests, naming).
-	std::string next_name(uint64_t first_ns);
-
 private:
+	// Names the file a rotation opens for a set starting at event time first_ns.
+	std::string next_name(uint64_t first_ns);
 	void open_next(sinsp* inspector, uint64_t ts);
 	void note_current(const char* state);
 	void prune();

@@ -217,7 +217,6 @@ struct ss_capture {
 	uint64_t set_bytes = 0;
 	uint64_t done_bytes = 0;  // of the files already read
 	std::string filter;
-	uint64_t inspector_gen = 0;  // bumped when the next file's inspector takes over
 	// start and exec times the previous file's libsinsp knew of threads Java was not told of yet
 	// (a child seen only through its parent's clone): the next file's tables do not carry them
 	struct carried_times {
@@ -1100,7 +1099,6 @@ bool advance_file(ss_capture* c) {
 		});
 		return true;
 	});
-	c->inspector_gen++;
 	for(auto& entry : c->threads) {
 		entry.second.rebind = true;
 		entry.second.ptr = nullptr;
@@ -1920,3 +1918,4 @@ int32_t ss_read_error_kind(ss_capture* c) {
 	                                                    : SS_ERRK_CORRUPT;
 }
 std::string ss_file_problem(const char* path) { return file_problem(path); }
+const char* ss_runtime_name(int type) { return runtime_name(static_cast<sinsp_container_type>(type)); }

@@ -84,25 +84,6 @@ const char* l4_name(uint8_t l4) {
 	}
 }
 
-// as sysdig's lscontainers names them (container.type)
-const char* type_name(sinsp_container_type t) {
-	switch(t) {
-	case CT_DOCKER: return "docker";
-	case CT_LXC: return "lxc";
-	case CT_LIBVIRT_LXC: return "libvirt-lxc";
-	case CT_MESOS: return "mesos";
-	case CT_RKT: return "rkt";
-	case CT_CUSTOM: return "custom";
-	case CT_CRI: return "cri";
-	case CT_CONTAINERD: return "containerd";
-	case CT_CRIO: return "cri-o";
-	case CT_BPM: return "bpm";
-	case CT_STATIC: return "static";
-	case CT_PODMAN: return "podman";
-	default: return "unknown";
-	}
-}
-
 uint8_t l4_of(const sinsp_fdinfo& f) {
 	switch(f.m_type) {
 	case SCAP_FD_IPV4_SOCK: return f.m_sockinfo.m_ipv4info.m_fields.m_l4proto;
@@ -156,7 +137,7 @@ void dump(sinsp& in, std::string& out) {
 		const auto& c = *kv.second;
 		out += "{\"kind\":\"container\"";
 		field(out, "id", c.m_id);
-		field(out, "type", std::string(type_name(c.m_type)));
+		field(out, "type", std::string(ss_runtime_name(c.m_type)));  // sysdig's container.type
 		field(out, "name", c.m_name);
 		field(out, "image", c.m_image);
 		out += "}\n";

@@ -1,6 +1,5 @@
 package dev.scapstream.capture;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -19,15 +18,5 @@ import java.nio.file.Path;
 public record RecordSpec(String path, long maxBytes, int seconds, int maxFiles, long maxTotal, boolean gzip) {
     public static RecordSpec file(Path path) {
         return new RecordSpec(path.toString(), 0, 0, 0, 0, false);
-    }
-
-    /** A directory: files named by their start time. */
-    public boolean directory() {
-        return path.endsWith("/") || Files.isDirectory(Path.of(path));
-    }
-
-    /** Writes a set of files rather than one. */
-    public boolean rotates() {
-        return maxBytes > 0 || seconds > 0 || directory();
     }
 }

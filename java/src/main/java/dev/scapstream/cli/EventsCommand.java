@@ -24,8 +24,6 @@ import java.util.concurrent.TimeUnit;
         description = "Print events as sysdig does, rendered by libsinsp's own formatter: live (modern eBPF, "
                 + "needs root and BTF) or from capture files given with -r, in order.")
 final class EventsCommand implements Callable<Integer> {
-    private static final int SNAPLEN_MAX = 65000; // the driver's SNAPLEN_MAX
-
     @Option(names = {"-r", "--read"}, paramLabel = "FILE", description = "read this capture file (.scap or .scap.gz) or directory of them; "
             + "repeat for several: one timeline, in event-time order")
     List<Path> files;
@@ -91,7 +89,7 @@ final class EventsCommand implements Callable<Integer> {
         if (from != null && to != null && fromNs > toNs) throw usage("--from is after --to");
         if (count != null && count < 1) throw usage("-n must be >= 1");
         if (snaplen != null && !live) throw usage("-s sets what a live capture keeps of each I/O buffer; a file holds what was recorded");
-        if (snaplen != null && (snaplen < 1 || snaplen > SNAPLEN_MAX)) throw usage("-s must be 1.." + SNAPLEN_MAX);
+        if (snaplen != null && (snaplen < 1 || snaplen > RecordOptions.SNAPLEN_MAX)) throw usage("-s must be 1.." + RecordOptions.SNAPLEN_MAX);
         long limit = count == null ? 0 : count;
 
         // a terminal sees each batch at once, and live batches end within 20 ms; otherwise big batches
@@ -111,7 +109,7 @@ final class EventsCommand implements Callable<Integer> {
         }, "scapstream-events-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            printOne(live ? null : files, fmt, new FormattedEvents.Selection(fromNs, toNs, limit,
+            print(live ? null : files, fmt, new FormattedEvents.Selection(fromNs, toNs, limit,
                     snaplen == null ? 0 : snaplen), out, capacity, waitMs);
         } finally {
             finished.countDown();
@@ -124,8 +122,8 @@ final class EventsCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
-    /** Prints the input (live, or the files as one set); returns the lines printed, or -1 when stdout was closed (| head). */
-    private long printOne(List<Path> files, FormattedEvents.Format fmt, FormattedEvents.Selection selection,
+    /** Prints the input: live, or the files as one set (a closed stdout, | head, ends it quietly). */
+    private void print(List<Path> files, FormattedEvents.Format fmt, FormattedEvents.Selection selection,
                           WritableByteChannel out, int capacity, int waitMs) {
         String filterText = Filters.join(filter);
         try (CaptureSource source = files == null ? CaptureSource.openLive(liveOptions(filterText))
@@ -137,10 +135,13 @@ final class EventsCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("scapstream: capturing (" + source.description() + ") until Ctrl-C");
                 spec.commandLine().getErr().flush();
             }
-            if (!progress(source)) return EventPrinter.copy(events, out, waitMs, () -> stopping);
+            if (!progress(source)) {
+                EventPrinter.copy(events, out, waitMs, () -> stopping);
+                return;
+            }
             java.util.concurrent.atomic.AtomicLong lines = new java.util.concurrent.atomic.AtomicLong();
             try (Progress.Shown bar = Progress.show(spec.commandLine().getErr(), () -> MetricsRun.readPermille(source), lines::get)) {
-                return EventPrinter.copy(events, out, waitMs, () -> stopping, lines::set);
+                EventPrinter.copy(events, out, waitMs, () -> stopping, lines::set);
             }
         }
     }
