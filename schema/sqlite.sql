@@ -1,4 +1,4 @@
--- scapstream embedded store, schema version 1 (why it looks like this: schema/RATIONALE.md).
+-- scapstream embedded store, schema version 3 (why it looks like this: schema/RATIONALE.md).
 -- SqliteStore applies it when missing; it also works by hand: sqlite3 scapstream.db < schema/sqlite.sql
 -- Column names are the fields of dev.scapstream.store.Rows in snake_case; times are epoch seconds.
 -- Every row table's primary key starts with (host, [container_id,] res, ts): the read paths are
@@ -9,7 +9,7 @@ CREATE TABLE IF NOT EXISTS schema_version (
     id      INTEGER PRIMARY KEY CHECK (id = 1),
     version INTEGER NOT NULL
 );
-INSERT OR IGNORE INTO schema_version (id, version) VALUES (1, 2);
+INSERT OR IGNORE INTO schema_version (id, version) VALUES (1, 3);
 
 CREATE TABLE IF NOT EXISTS container_rows (
     host            TEXT    NOT NULL,
@@ -186,3 +186,19 @@ CREATE TABLE IF NOT EXISTS containers (
     last_seen       INTEGER NOT NULL,
     PRIMARY KEY (host, id)
 ) WITHOUT ROWID;
+
+-- The index of recorded capture files (live -w): one row per file, upserted by (host, path) as
+-- the recorder reports it once a second (open, closed with its last event and size), and marked
+-- gone when rotation deletes it, keeping its times. Times are epoch ns of its first and last event.
+-- Read by time range ("which files hold this second"): the index on last_ns starts the scan at
+-- the files that end after the range begins.
+CREATE TABLE IF NOT EXISTS recordings (
+    host            TEXT    NOT NULL,
+    path            TEXT    NOT NULL,   -- absolute, as written
+    first_ns        INTEGER NOT NULL,
+    last_ns         INTEGER NOT NULL,
+    bytes           INTEGER NOT NULL,
+    gone            INTEGER NOT NULL,   -- 1: deleted by rotation (-W, --record-max)
+    PRIMARY KEY (host, path)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS recordings_by_last ON recordings (host, last_ns);

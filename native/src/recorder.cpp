@@ -180,7 +180,7 @@ void recorder::close() {
 	m_bytes = size_of(m_current);
 	note_current("closed");
 	if(m_rotating) {
-		m_files.push_back({m_current, m_bytes});
+		m_files.push_back({m_current, m_bytes, m_first, m_last});
 	}
 	m_current.clear();
 	m_changed = false;
@@ -202,7 +202,9 @@ void recorder::prune() {
 	       (m_o.max_total > 0 && total > m_o.max_total))) {
 		const kept& old = m_files.front();
 		std::remove(old.path.c_str());
-		m_notices += "gone\t" + old.path + "\n";
+		// with its times and size, so an index can mark it without having kept them
+		m_notices += "gone\t" + old.path + "\t" + std::to_string(old.first) + "\t" + std::to_string(old.last) +
+		             "\t" + std::to_string(old.bytes) + "\n";
 		total -= old.bytes;
 		m_files.pop_front();
 	}

@@ -43,7 +43,7 @@ public:
 	void close();
 
 	// What changed since the last call, one line each, tab-separated:
-	// "open PATH FIRST_NS LAST_NS BYTES", "closed PATH FIRST_NS LAST_NS BYTES", "gone PATH".
+	// "open PATH FIRST_NS LAST_NS BYTES", "closed PATH FIRST_NS LAST_NS BYTES", "gone PATH FIRST_NS LAST_NS BYTES".
 	std::string take_notices();
 
 private:
@@ -68,6 +68,8 @@ private:
 	struct kept {
 		std::string path;
 		uint64_t bytes;
+		uint64_t first;  // the file's first and last event times, for its "gone" notice
+		uint64_t last;
 	};
 	std::deque<kept> m_files;  // closed files still on disk, oldest first
 	std::string m_notices;

@@ -152,8 +152,8 @@ int32_t ss_record_open(ss_capture* c,
 
 /* Flushes the recordings and writes what changed in their files since the last call into out, one
  * line each, tab-separated: "open PATH FIRST_NS LAST_NS BYTES", "closed PATH FIRST_NS LAST_NS BYTES",
- * "gone PATH". Returns the length, -2 when out is too small (call again with more room; nothing is
- * lost), -1 on error. */
+ * "gone PATH FIRST_NS LAST_NS BYTES" (a file rotation deleted, as it was closed). Returns the
+ * length, -2 when out is too small (call again with more room; nothing is lost), -1 on error. */
 int32_t ss_record_poll(ss_capture* c, char* out, int32_t out_len);
 
 /* Closes the recordings' current files; out receives their last notices as ss_record_poll's.

@@ -21,16 +21,18 @@ public final class MetricsBatch {
     public final List<Rows.AgentRow> agent = new ArrayList<>();
     public final List<Rows.ProcessInfo> processInfos = new ArrayList<>();
     public final List<Rows.ContainerInfo> containerInfos = new ArrayList<>();
+    /** Notices of recorded files for the index, in the order the recorder gave them. */
+    public final List<Rows.Recording> recordings = new ArrayList<>();
 
     public boolean isEmpty() {
         return containers.isEmpty() && processes.isEmpty() && files.isEmpty() && connections.isEmpty()
                 && ports.isEmpty() && syscalls.isEmpty() && errnos.isEmpty() && threads.isEmpty() && cpus.isEmpty() && agent.isEmpty()
-                && processInfos.isEmpty() && containerInfos.isEmpty();
+                && processInfos.isEmpty() && containerInfos.isEmpty() && recordings.isEmpty();
     }
 
     public int rowCount() {
         return containers.size() + processes.size() + files.size() + connections.size() + ports.size()
                 + syscalls.size() + errnos.size() + threads.size() + cpus.size() + agent.size() + processInfos.size()
-                + containerInfos.size();
+                + containerInfos.size() + recordings.size();
     }
 }

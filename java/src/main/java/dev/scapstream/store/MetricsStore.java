@@ -46,6 +46,13 @@ public interface MetricsStore extends AutoCloseable {
 
     List<Rows.AgentRow> agent(String host, long fromTs, long toTs, int res);
 
+    /**
+     * The recorded files of a host whose events overlap [from, to) (epoch seconds: a file from
+     * first to last event overlaps when first < to and last >= from), gone ones included, ordered
+     * by first event time, then path.
+     */
+    List<Rows.Recording> recordings(String host, long fromTs, long toTs);
+
     /** Hosts that wrote anything. */
     List<String> hosts();
 

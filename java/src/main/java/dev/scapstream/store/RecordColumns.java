@@ -56,11 +56,11 @@ public final class RecordColumns {
 
     /**
      * The record's canonical constructor, after checking that every component has a column type
-     * (text, bigint, int, or an enum stored by name).
+     * (text, bigint, int, boolean, or an enum stored by name).
      */
     public static <R extends Record> java.lang.reflect.Constructor<R> canonicalConstructor(Class<R> type, Class<?>[] types) {
         for (Class<?> t : types) {
-            if (t != String.class && t != long.class && t != int.class && !t.isEnum()) {
+            if (t != String.class && t != long.class && t != int.class && t != boolean.class && !t.isEnum()) {
                 throw new IllegalStateException(type.getSimpleName() + ": no column mapping for " + t);
             }
         }

@@ -98,4 +98,12 @@ public final class Rows {
     /** A container, the host included (id "host"); first and last second seen. */
     public record ContainerInfo(String host, String id, String name, String image, String runtime,
                                 long firstSeen, long lastSeen) {}
+
+    /**
+     * A recorded capture file in the store's index: its path as written (absolute), its first and
+     * last event times (epoch ns), its size, and whether rotation deleted it. Keyed by (host, path):
+     * a later entry replaces an earlier one, but a gone entry only marks the file gone and keeps
+     * its stored times and size (its own times say which days hold it, see the Cassandra store).
+     */
+    public record Recording(String host, String path, long firstNs, long lastNs, long bytes, boolean gone) {}
 }

@@ -585,6 +585,81 @@ public abstract class MetricsStoreContract {
                 new HashSet<>(hosts));
     }
 
+    // ---------------------------------------------------------------- the index of recorded files
+
+    /** Epoch ns of second {@code s} plus {@code ms} milliseconds, past 2^60: a truncated column shows. */
+    protected static long ns(long s, long ms) {
+        return (1_795_000_000L + s) * 1_000_000_000L + ms * 1_000_000L + 123;
+    }
+
+    protected static long sec(long s) {
+        return 1_795_000_000L + s;
+    }
+
+    private void writeRecordings(Rows.Recording... notices) {
+        MetricsBatch b = new MetricsBatch();
+        b.recordings.addAll(List.of(notices));
+        store.write(b);
+    }
+
+    @Test
+    void aRecordedFileIsUpsertedByHostAndPathAndAGoneOneKeepsItsTimes() {
+        String path = "/var/lib/scapstream/fr/scapstream-20261203T061500.123Z.scap";
+        assertEquals(List.of(), store.recordings(H1, 0, Long.MAX_VALUE));
+        Rows.Recording open = new Rows.Recording(H1, path, ns(10, 5), ns(11, 0), 4_096, false);
+        writeRecordings(open);
+        assertEquals(List.of(open), store.recordings(H1, sec(0), sec(100)));
+        Rows.Recording closed = new Rows.Recording(H1, path, ns(10, 5), ns(12, 999), 5_000_000_123L, false);
+        writeRecordings(closed);
+        assertEquals(List.of(closed), store.recordings(H1, sec(0), sec(100)));
+        // what rotation reports when it deletes the file: its times place it, its size is not the store's business
+        writeRecordings(new Rows.Recording(H1, path, ns(10, 5), ns(12, 999), 0, true));
+        assertEquals(List.of(new Rows.Recording(H1, path, ns(10, 5), ns(12, 999), 5_000_000_123L, true)),
+                store.recordings(H1, sec(0), sec(100)));
+        // another host's file of the same path is its own, and not listed for H1
+        Rows.Recording other = new Rows.Recording(H2, path, ns(10, 7), ns(13, 1), 77, false);
+        writeRecordings(other);
+        assertEquals(List.of(other), store.recordings(H2, sec(0), sec(100)));
+        assertEquals(List.of(new Rows.Recording(H1, path, ns(10, 5), ns(12, 999), 5_000_000_123L, true)),
+                store.recordings(H1, sec(0), sec(100)));
+        assertEquals(List.of(), store.recordings("nosuchhost", 0, Long.MAX_VALUE));
+        assertTrue(store.hosts().containsAll(List.of(H1, H2)), store.hosts().toString());
+    }
+
+    @Test
+    void noticesOfOneFileInOneWriteApplyInOrder() {
+        // a second's poll can report a file open, closed and deleted at once (a short -G, a small -W)
+        String a = "/r/a.scap", b = "/r/b.scap";
+        writeRecordings(new Rows.Recording(H1, a, ns(1, 0), ns(1, 500), 10, false),
+                new Rows.Recording(H1, a, ns(1, 0), ns(2, 0), 20, false),
+                new Rows.Recording(H1, a, ns(1, 0), ns(2, 0), 0, true),
+                new Rows.Recording(H1, b, ns(2, 0), ns(2, 100), 30, false),
+                new Rows.Recording(H1, b, ns(2, 0), ns(3, 0), 40, false));
+        assertEquals(List.of(new Rows.Recording(H1, a, ns(1, 0), ns(2, 0), 20, true),
+                new Rows.Recording(H1, b, ns(2, 0), ns(3, 0), 40, false)), store.recordings(H1, sec(0), sec(10)));
+    }
+
+    @Test
+    void recordingsAreTheFilesOverlappingAHalfOpenRangeInTimeOrder() {
+        Rows.Recording a = new Rows.Recording(H1, "/r/a.scap", ns(100, 500), ns(102, 200), 1, false);
+        Rows.Recording b = new Rows.Recording(H1, "/r/b.scap", ns(102, 500), ns(104, 900), 2, false);
+        Rows.Recording c = new Rows.Recording(H1, "/r/c.scap", ns(105, 0), ns(106, 100), 3, true);
+        // days long: begun the day before the range, ending the day after it
+        Rows.Recording days = new Rows.Recording(H1, "/r/long.scap", ns(-86_400, 0), ns(2 * 86_400, 0), 4, false);
+        Rows.Recording elsewhere = new Rows.Recording(H2, "/r/a.scap", ns(100, 0), ns(106, 0), 5, false);
+        // c as the recorder reports it: closed, then deleted by rotation in a later poll
+        writeRecordings(new Rows.Recording(H1, c.path(), c.firstNs(), c.lastNs(), c.bytes(), false), a, elsewhere, b);
+        writeRecordings(days, new Rows.Recording(H1, c.path(), c.firstNs(), c.lastNs(), 0, true));
+        assertEquals(List.of(days, a, b), store.recordings(H1, sec(102), sec(103)));
+        assertEquals(List.of(days, b), store.recordings(H1, sec(103), sec(105)), "a file starting at the range's end is out");
+        assertEquals(List.of(days, c), store.recordings(H1, sec(106), sec(107)), "its last event's second is in");
+        assertEquals(List.of(days, a, b, c), store.recordings(H1, sec(0), sec(1000)));
+        assertEquals(List.of(days, a, b, c), store.recordings(H1, Long.MIN_VALUE, Long.MAX_VALUE));
+        assertEquals(List.of(days), store.recordings(H1, sec(86_400), sec(86_401)), "a day inside the long file");
+        assertEquals(List.of(), store.recordings(H1, sec(3 * 86_400), sec(4 * 86_400)));
+        assertEquals(List.of(elsewhere), store.recordings(H2, sec(0), sec(1000)));
+    }
+
     @Test
     void expireDeletesOnlyOlderRowsOfThatResolution() {
         long cutoff = 100;

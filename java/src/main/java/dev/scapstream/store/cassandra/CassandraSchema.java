@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * written by a newer scapstream is refused, not written into.
  */
 final class CassandraSchema {
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern KEYSPACE_DDL = Pattern.compile(
             "CREATE KEYSPACE IF NOT EXISTS\\s+(\\w+)\\s+WITH replication\\s*=\\s*(\\{[^}]*\\})", Pattern.CASE_INSENSITIVE);
@@ -68,7 +68,7 @@ final class CassandraSchema {
             throw new StoreException("keyspace " + keyspace + " has schema version " + v.getInt(0) + ", this scapstream "
                     + "reads and writes version " + VERSION);
         } else if (v.getInt(0) < VERSION) {
-            // every change so far adds tables and types (2: thread_*), created above where missing
+            // every change so far adds tables and types (2: thread_*; 3: recordings), created above where missing
             s.execute(SimpleStatement.newInstance("UPDATE " + keyspace + ".schema_version SET version = ? WHERE id = 1",
                     VERSION));
         }

@@ -75,6 +75,10 @@ public final class CassandraStore implements MetricsStore {
     /** Ranges are clamped to this many seconds either side of the epoch (bucket arithmetic stays in range). */
     private static final long MAX_SECONDS = 1L << 52;
     private static final int HOST_SHARD = 0;
+    /** The bucket index's res for the days of recorded files (series use res > 0, processes 0, containers -1). */
+    private static final int RECORDING_DAYS = -2;
+    /** A file longer than this is listed in its latest days only: every notice writes each of its days. */
+    private static final long RECORDING_MAX_DAYS = 366;
 
     private record Series<R extends Record>(CqlTable<R> table, Function<MetricsBatch, List<R>> rows,
                                             PreparedStatement[] insert, PreparedStatement[] select) {}
@@ -87,6 +91,7 @@ public final class CassandraStore implements MetricsStore {
     private final PreparedStatement insertProcess, insertContainer, insertHost, insertBucket;
     private final PreparedStatement insertContainerHost, selectContainerHosts;
     private final PreparedStatement selectProcesses, selectContainers, selectHosts, selectBuckets;
+    private final PreparedStatement insertRecording, selectRecordings;
     private final Spool spool;
     private final Thread drainer;
     private final Semaphore inFlight;
@@ -139,6 +144,10 @@ public final class CassandraStore implements MetricsStore {
         selectHosts = prepare("SELECT host FROM " + ks + ".hosts WHERE shard = ?");
         selectBuckets = prepare("SELECT bucket FROM " + ks + ".buckets WHERE host = ? AND scope = ? AND res = ?"
                 + " AND bucket >= ? AND bucket < ?");
+        insertRecording = prepare("INSERT INTO " + ks + ".recordings (host, day, path, first_ns, last_ns, bytes, gone)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?");
+        selectRecordings = prepare("SELECT path, first_ns, last_ns, bytes, gone FROM " + ks
+                + ".recordings WHERE host = ? AND day = ?");
         if (config.spoolDir() != null) {
             spool = new Spool(config.spoolDir(), config.spoolMaxBytes());
             drainer = new Thread(this::drainLoop, "scapstream-cassandra-spool");
@@ -375,6 +384,7 @@ public final class CassandraStore implements MetricsStore {
             List<String> ch = List.of(c.host(), c.id());
             if (!knownContainerHosts.contains(ch)) w.newContainerHosts.add(ch);
         }
+        addRecordings(b, w, infoTtl);
         long ts = p.timestampMicros();
         Sender sender = new Sender();
         for (List<BoundStatement> part : w.partitions.values()) {
@@ -409,6 +419,45 @@ public final class CassandraStore implements MetricsStore {
         knownBuckets.addAll(w.newBuckets);
         knownHosts.addAll(w.newHosts);
         knownContainerHosts.addAll(w.newContainerHosts);
+    }
+
+    /**
+     * A file's notices of one write, folded in order: the times and size of the latest one that
+     * has them (null when only "gone" came), whether the last one says gone, and the latest
+     * notice's times, which place the file's rows in days.
+     */
+    private record FileNotice(Rows.Recording values, boolean gone, Rows.Recording latest) {
+        static FileNotice of(Rows.Recording r) {
+            return new FileNotice(r.gone() ? null : r, r.gone(), r);
+        }
+
+        FileNotice then(FileNotice n) {
+            return new FileNotice(n.values != null ? n.values : values, n.gone, n.latest);
+        }
+    }
+
+    /**
+     * The index of recorded files: one statement per file and day it spans (the write's one
+     * timestamp would otherwise let Cassandra pick between two versions by value). A gone alone
+     * leaves the size unset, so the stored one stays.
+     */
+    private void addRecordings(MetricsBatch b, SecondWrites w, int ttl) {
+        Map<List<String>, FileNotice> files = new LinkedHashMap<>();
+        for (Rows.Recording r : b.recordings) files.merge(List.of(r.host(), r.path()), FileNotice.of(r), FileNotice::then);
+        for (FileNotice f : files.values()) {
+            Rows.Recording at = f.values != null ? f.values : f.latest;
+            long lastDay = day(Math.floorDiv(at.lastNs(), 1_000_000_000L));
+            long firstDay = Math.max(day(Math.floorDiv(at.firstNs(), 1_000_000_000L)), lastDay - (RECORDING_MAX_DAYS - 1) * DAY);
+            for (long d = firstDay; d <= lastDay; d += DAY) {
+                BoundStatementBuilder s = insertRecording.boundStatementBuilder()
+                        .setString(0, at.host()).setLong(1, d).setString(2, at.path());
+                // a gone alone carries the file's times (the recorder reports them) but leaves its size
+                s.setLong(3, at.firstNs()).setLong(4, at.lastNs());
+                if (f.values != null) s.setLong(5, f.values.bytes());
+                s.setBoolean(6, f.gone).setInt(7, ttl);
+                w.add("recordings", new BucketKey(at.host(), "", RECORDING_DAYS, d), s);
+            }
+        }
     }
 
     private int bucketTtl(int res) {
@@ -694,6 +743,34 @@ public final class CassandraStore implements MetricsStore {
             if (p.startTs() < toNs && (p.exitTs() == 0 || p.exitTs() >= fromNs)) out.add(p);
         }
         out.sort(Comparator.comparingLong(Rows.ProcessInfo::pid).thenComparingLong(Rows.ProcessInfo::startTs));
+        return out;
+    }
+
+    /**
+     * A file's rows of the range's days merged: the one with the latest last event is the file as
+     * last reported (a path written again by a later run shows that run's file).
+     */
+    @Override
+    public List<Rows.Recording> recordings(String host, long fromTs, long toTs) {
+        checkOpen();
+        long fromNs = MetricsStore.secondsToNs(fromTs), toNs = MetricsStore.secondsToNs(toTs);
+        long from = clamp(fromTs), to = clamp(toTs);
+        Map<String, Rows.Recording> byPath = new TreeMap<>();
+        try {
+            for (long day : buckets(host, "", RECORDING_DAYS, day(from), to)) {
+                for (Row r : session.execute(selectRecordings.bind(host, day))) {
+                    if (r.isNull(1) || r.isNull(2)) continue; // no times: nothing to place it by
+                    Rows.Recording f = new Rows.Recording(host, r.getString(0), r.getLong(1), r.getLong(2),
+                            r.isNull(3) ? 0 : r.getLong(3), !r.isNull(4) && r.getBoolean(4));
+                    byPath.merge(f.path(), f, (a, c) -> c.lastNs() > a.lastNs() ? c : a);
+                }
+            }
+        } catch (DriverException e) {
+            throw new StoreException(where + ": reading recordings failed: " + oneLine(e), e);
+        }
+        List<Rows.Recording> out = new ArrayList<>();
+        for (Rows.Recording f : byPath.values()) if (f.firstNs() < toNs && f.lastNs() >= fromNs) out.add(f);
+        out.sort(Comparator.comparingLong(Rows.Recording::firstNs).thenComparing(Rows.Recording::path));
         return out;
     }
 

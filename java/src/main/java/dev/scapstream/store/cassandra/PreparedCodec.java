@@ -25,7 +25,9 @@ import java.util.zip.CRC32;
  * refused, never half-written to Cassandra.
  */
 final class PreparedCodec {
-    private static final byte[] MAGIC = "scapstream-spool 2\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "scapstream-spool 3\n".getBytes(StandardCharsets.US_ASCII);
+    /** Version 2 had no recordings list: its files, spooled by an older agent, still decode. */
+    private static final byte[] MAGIC_2 = "scapstream-spool 2\n".getBytes(StandardCharsets.US_ASCII);
 
     private PreparedCodec() {}
 
@@ -43,7 +45,8 @@ final class PreparedCodec {
             new ListOf<>(Rows.CpuRow.class, b -> b.cpus),
             new ListOf<>(Rows.AgentRow.class, b -> b.agent),
             new ListOf<>(Rows.ProcessInfo.class, b -> b.processInfos),
-            new ListOf<>(Rows.ContainerInfo.class, b -> b.containerInfos));
+            new ListOf<>(Rows.ContainerInfo.class, b -> b.containerInfos),
+            new ListOf<>(Rows.Recording.class, b -> b.recordings)); // new in version 3: last
 
     static byte[] encode(Prepared p) {
         try {
@@ -75,9 +78,8 @@ final class PreparedCodec {
     /** Decodes a spool file's bytes; IOException names what is wrong with them. */
     static Prepared decode(byte[] data) throws IOException {
         if (data.length < MAGIC.length + 16) throw new IOException("too short for a spooled second");
-        for (int i = 0; i < MAGIC.length; i++) {
-            if (data[i] != MAGIC[i]) throw new IOException("not a scapstream spool file");
-        }
+        boolean v2 = startsWith(data, MAGIC_2);
+        if (!v2 && !startsWith(data, MAGIC)) throw new IOException("not a scapstream spool file");
         CRC32 crc = new CRC32();
         crc.update(data, 0, data.length - 8);
         long stored = 0;
@@ -87,7 +89,7 @@ final class PreparedCodec {
                 data.length - MAGIC.length - 8));
         long micros = in.readLong();
         MetricsBatch b = new MetricsBatch();
-        for (ListOf<?> l : LISTS) readList(in, l, b);
+        for (ListOf<?> l : v2 ? LISTS.subList(0, LISTS.size() - 1) : LISTS) readList(in, l, b);
         int days = count(in);
         List<Prepared.ProcessDay> pd = new ArrayList<>(days);
         for (int i = 0; i < days; i++) {
@@ -95,6 +97,13 @@ final class PreparedCodec {
             pd.add(new Prepared.ProcessDay(info, in.readLong()));
         }
         return new Prepared(micros, b, pd);
+    }
+
+    private static boolean startsWith(byte[] data, byte[] magic) {
+        for (int i = 0; i < magic.length; i++) {
+            if (data[i] != magic[i]) return false;
+        }
+        return true;
     }
 
     private static <R extends Record> void readList(DataInputStream in, ListOf<R> l, MetricsBatch b) throws IOException {
@@ -131,6 +140,7 @@ final class PreparedCodec {
             Class<?> t = s.types[i];
             if (t == long.class) out.writeLong((Long) v);
             else if (t == int.class) out.writeInt((Integer) v);
+            else if (t == boolean.class) out.writeBoolean((Boolean) v);
             else if (t.isEnum()) writeString(out, v == null ? null : ((Enum<?>) v).name());
             else writeString(out, (String) v);
         }
@@ -143,6 +153,7 @@ final class PreparedCodec {
             Class<?> t = s.types[i];
             if (t == long.class) args[i] = in.readLong();
             else if (t == int.class) args[i] = in.readInt();
+            else if (t == boolean.class) args[i] = in.readBoolean();
             else if (t.isEnum()) args[i] = enumValue(t, readString(in));
             else args[i] = readString(in);
         }

@@ -86,6 +86,8 @@ final class RowTable<R extends Record> {
                 ps.setNull(i + 1, Types.VARCHAR);
             } else if (t == long.class || t == int.class) {
                 ps.setObject(i + 1, v); // the driver keeps the boxed value as it is (setLong boxes again)
+            } else if (t == boolean.class) {
+                ps.setInt(i + 1, (Boolean) v ? 1 : 0); // SQLite has no boolean: INTEGER 0/1
             } else if (t.isEnum()) {
                 ps.setString(i + 1, ((Enum<?>) v).name()); // by name: reordering the enum cannot corrupt data
             } else {
@@ -103,6 +105,8 @@ final class RowTable<R extends Record> {
                 args[i] = rs.getLong(i + 1);
             } else if (t == int.class) {
                 args[i] = rs.getInt(i + 1);
+            } else if (t == boolean.class) {
+                args[i] = rs.getInt(i + 1) != 0;
             } else if (t.isEnum()) {
                 String s = rs.getString(i + 1);
                 args[i] = s == null ? null : enumValue(t, s);

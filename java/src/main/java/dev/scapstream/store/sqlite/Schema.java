@@ -16,7 +16,7 @@ final class Schema {
     private Schema() {}
 
     /** The version schema/sqlite.sql writes into schema_version. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     static final String RESOURCE = "/schema/sqlite.sql";
 
     static String script() {
@@ -52,7 +52,7 @@ final class Schema {
     }
 
     /**
-     * Every change so far adds tables (2: thread_rows), and the script creates only what is
+     * Every change so far adds tables (2: thread_rows; 3: recordings and its index), and the script creates only what is
      * missing: applying it again is the migration. A change of columns adds its ALTERs here.
      */
     private static void migrate(Connection c) throws SQLException {

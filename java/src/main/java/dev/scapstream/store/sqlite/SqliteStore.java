@@ -105,6 +105,7 @@ public final class SqliteStore implements MetricsStore {
                     insert(Tables.THREAD_ROWS, batch.threads);
                     insert(Tables.CPU_ROWS, batch.cpus);
                     insert(Tables.AGENT_ROWS, batch.agent);
+                    insert(Tables.RECORDINGS, batch.recordings);
                 });
             } catch (SQLException e) {
                 throw new StoreException(where + ": write of " + batch.rowCount() + " rows failed: " + oneLine(e), e);
@@ -203,6 +204,14 @@ public final class SqliteStore implements MetricsStore {
     @Override
     public List<Rows.AgentRow> agent(String host, long fromTs, long toTs, int res) {
         return query(Tables.AGENT_ROWS, Tables.AGENT_ROWS.seriesSql, host, res, fromTs, toTs);
+    }
+
+    @Override
+    public List<Rows.Recording> recordings(String host, long fromTs, long toTs) {
+        RowTable<Rows.Recording> t = Tables.RECORDINGS;
+        return query(t, "SELECT " + t.selectColumns + " FROM " + t.name
+                        + " WHERE host = ? AND last_ns >= ? AND first_ns < ? ORDER BY first_ns, path",
+                host, MetricsStore.secondsToNs(fromTs), MetricsStore.secondsToNs(toTs));
     }
 
     @Override

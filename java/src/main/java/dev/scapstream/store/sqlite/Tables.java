@@ -48,10 +48,18 @@ final class Tables {
                     + " first_seen = min(containers.first_seen, excluded.first_seen),"
                     + " last_seen = max(containers.last_seen, excluded.last_seen)");
 
+    // The recorder's notices in order: a later one replaces times and size, a "gone" only marks the file.
+    static final RowTable<Rows.Recording> RECORDINGS = RowTable.merged("recordings", Rows.Recording.class,
+            "ON CONFLICT (host, path) DO UPDATE SET"
+                    + " first_ns = CASE WHEN excluded.gone THEN recordings.first_ns ELSE excluded.first_ns END,"
+                    + " last_ns = CASE WHEN excluded.gone THEN recordings.last_ns ELSE excluded.last_ns END,"
+                    + " bytes = CASE WHEN excluded.gone THEN recordings.bytes ELSE excluded.bytes END,"
+                    + " gone = excluded.gone");
+
     /** The tables expire() cleans: the ones with a resolution. */
     static final List<RowTable<?>> SERIES = List.of(CONTAINER_ROWS, PROCESS_ROWS, FILE_ROWS, CONNECTION_ROWS,
             PORT_ROWS, SYSCALL_ROWS, ERRNO_ROWS, THREAD_ROWS, CPU_ROWS, AGENT_ROWS);
 
     static final List<RowTable<?>> ALL = List.of(CONTAINER_ROWS, PROCESS_ROWS, FILE_ROWS, CONNECTION_ROWS,
-            PORT_ROWS, SYSCALL_ROWS, ERRNO_ROWS, THREAD_ROWS, CPU_ROWS, AGENT_ROWS, PROCESSES, CONTAINERS);
+            PORT_ROWS, SYSCALL_ROWS, ERRNO_ROWS, THREAD_ROWS, CPU_ROWS, AGENT_ROWS, PROCESSES, CONTAINERS, RECORDINGS);
 }

@@ -188,6 +188,32 @@ class CassandraStoreTest extends MetricsStoreContract {
     }
 
     @Test
+    void aVersionTwoKeyspaceGainsTheRecordingsIndex() {
+        String ks = KEYSPACE + "_v2";
+        CassandraConfig c = CassandraConfig.local(config().contactPoints(), ks);
+        Rows.ThreadRow t = new Rows.ThreadRow(H1, C1, 7, 8, 50, 1, 999);
+        try (CassandraStore s = CassandraStore.open(c)) {
+            MetricsBatch b = new MetricsBatch();
+            b.threads.add(t);
+            s.write(b);
+            // what a version 2 keyspace was: everything but the recordings table
+            s.session().execute("DROP TABLE " + ks + ".recordings");
+            s.session().execute("UPDATE " + ks + ".schema_version SET version = 2 WHERE id = 1");
+        }
+        try (CassandraStore s = CassandraStore.open(c)) {
+            assertEquals(List.of(t), s.threads(H1, C1, 0, 100, 1), "the rows of version 2 stay");
+            Rows.Recording r = new Rows.Recording(H1, "/r/x.scap", 10_000_000_000L, 11_000_000_000L, 123, false);
+            MetricsBatch b = new MetricsBatch();
+            b.recordings.add(r);
+            s.write(b);
+            assertEquals(List.of(r), s.recordings(H1, 0, 100));
+            assertEquals(3, s.session().execute(
+                    "SELECT version FROM " + ks + ".schema_version WHERE id = 1").one().getInt(0));
+            s.session().execute("DROP KEYSPACE " + ks);
+        }
+    }
+
+    @Test
     void aNewKeyspaceGetsTheReplicationAsked() {
         String ks = KEYSPACE + "_nts";
         try (CassandraStore s = CassandraStore.open(CassandraConfig.local(config().contactPoints(), ks)

@@ -115,7 +115,39 @@ class SqliteStoreTest extends MetricsStoreContract {
         store.close();
         try (Connection c = raw(file()); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {
-            assertEquals(2, rs.getInt(1));
+            assertEquals(Schema.VERSION, rs.getInt(1));
+        }
+        store = SqliteStore.open(file());
+    }
+
+    @Test
+    void aVersionTwoFileGainsTheRecordingsIndexAndKeepsItsRows() throws SQLException {
+        Rows.ThreadRow thread = new Rows.ThreadRow(H1, C1, 7, 8, 50, 1, 999);
+        MetricsBatch b = new MetricsBatch();
+        b.threads.add(thread);
+        store.write(b);
+        store.close();
+        // what a version 2 file was: everything but the recordings table and its index
+        try (Connection c = raw(file()); Statement s = c.createStatement()) {
+            s.executeUpdate("DROP INDEX recordings_by_last");
+            s.executeUpdate("DROP TABLE recordings");
+            s.executeUpdate("UPDATE schema_version SET version = 2");
+        }
+        store = SqliteStore.open(file());
+        assertEquals(List.of(thread), store.threads(H1, C1, 0, 100, 1));
+        Rows.Recording r = new Rows.Recording(H1, "/r/x.scap", 10_000_000_000L, 11_000_000_000L, 123, false);
+        MetricsBatch w = new MetricsBatch();
+        w.recordings.add(r);
+        store.write(w);
+        assertEquals(List.of(r), store.recordings(H1, 0, 100));
+        store.close();
+        try (Connection c = raw(file()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {
+            assertEquals(3, rs.getInt(1));
+        }
+        try (Connection c = raw(file()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE name = 'recordings_by_last'")) {
+            assertEquals(1, rs.getInt(1), "the index is made too");
         }
         store = SqliteStore.open(file());
     }
@@ -192,6 +224,7 @@ class SqliteStoreTest extends MetricsStoreContract {
         tables.put("agent_rows", Rows.AgentRow.class);
         tables.put("processes", Rows.ProcessInfo.class);
         tables.put("containers", Rows.ContainerInfo.class);
+        tables.put("recordings", Rows.Recording.class);
         store.close();
         try (Connection c = raw(file())) {
             for (Map.Entry<String, Class<? extends Record>> t : tables.entrySet()) {
