@@ -10,10 +10,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * Writes closed seconds to a store on its own thread, so a slow write never stalls aggregation.
  * The queue is bounded; when it is full the aggregator waits (replay: back-pressure) — a store
  * that is down is the Cassandra backend's business (it spools).
- *
- * <p>Notices of recorded files come from the capture thread, which must never wait on the store:
- * they go to an unbounded queue of their own (a few a second) and ride with the next second
- * written, or on their own when no second comes within {@link #RECORDINGS_WAIT_NS}.
  */
 public final class StoreWriter implements AutoCloseable {
     private static final MetricsBatch END = new MetricsBatch();
@@ -27,12 +23,6 @@ public final class StoreWriter implements AutoCloseable {
     private boolean closed; // owner thread only
     private final AtomicLong writesDone = new AtomicLong();
     private volatile long lastWriteNanos;
-    private final java.util.concurrent.ConcurrentLinkedQueue<Rows.Recording> recordings =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
-    /** When the oldest notice waiting was queued (System.nanoTime), 0 when none waits. */
-    private final AtomicLong recordingsSince = new AtomicLong();
-    private static final long RECORDINGS_WAIT_NS = 1_000_000_000L;
-    private static final long POLL_MS = 200;
 
     public StoreWriter(MetricsStore store, int queueSeconds) {
         this.store = store;
@@ -52,17 +42,6 @@ public final class StoreWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new StoreException("interrupted while queueing a write");
         }
-    }
-
-    /**
-     * Queues notices of recorded files for the store's index; never waits, from any thread. After
-     * a write failure they are dropped: the failure reaches the run through {@link #accept} or
-     * {@link #close}.
-     */
-    public void acceptRecordings(java.util.List<Rows.Recording> notices) {
-        if (notices.isEmpty() || failure.get() != null) return;
-        recordings.addAll(notices);
-        recordingsSince.compareAndSet(0, System.nanoTime());
     }
 
     /**
@@ -89,16 +68,13 @@ public final class StoreWriter implements AutoCloseable {
         try {
             boolean end = false;
             while (!end) {
-                MetricsBatch b = queue.poll(POLL_MS, TimeUnit.MILLISECONDS);
-                if (b == END) {
-                    end = true;
-                    b = null;
-                }
+                MetricsBatch b = queue.take();
+                if (b == END) return;
                 // behind? write everything queued as one transaction (later rows overwrite earlier
                 // ones with the same key, as they would one by one)
                 MetricsBatch next;
                 WriteHook h = hook;
-                while (b != null && h.coalesce() && (next = queue.peek()) != null && b.rowCount() < MAX_COALESCED_ROWS) {
+                while (h.coalesce() && (next = queue.peek()) != null && b.rowCount() < MAX_COALESCED_ROWS) {
                     queue.poll();
                     if (next == END) {
                         end = true;
@@ -106,8 +82,7 @@ public final class StoreWriter implements AutoCloseable {
                     }
                     b = merge(b, next);
                 }
-                b = withRecordings(b, end);
-                if (b == null || failure.get() != null) continue;
+                if (failure.get() != null) continue;
                 long t0 = System.nanoTime();
                 try {
                     h.beforeWrite(++writes);
@@ -122,23 +97,10 @@ public final class StoreWriter implements AutoCloseable {
                 writesDone.incrementAndGet();
                 rows.addAndGet(b.rowCount());
             }
+            return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /**
-     * The batch to write with the waiting notices of recorded files: with a second, or alone once
-     * the oldest has waited long enough (or at the end); null when there is nothing to write.
-     */
-    private MetricsBatch withRecordings(MetricsBatch b, boolean end) {
-        long since = recordingsSince.get();
-        if (since == 0 || (b == null && !end && System.nanoTime() - since < RECORDINGS_WAIT_NS)) return b;
-        recordingsSince.set(0); // before draining: a notice queued meanwhile sets it again
-        MetricsBatch r = new MetricsBatch();
-        for (Rows.Recording n; (n = recordings.poll()) != null; ) r.recordings.add(n);
-        if (r.recordings.isEmpty()) return b;
-        return b == null ? r : merge(b, r);
     }
 
     private static final int MAX_COALESCED_ROWS = 200_000;
