@@ -99,25 +99,15 @@ class SqliteStoreTest extends MetricsStoreContract {
         MetricsBatch b = new MetricsBatch();
         b.cpus.add(old);
         store.write(b);
-        store.close();
         // what a version 1 file was: everything but thread_rows
-        try (Connection c = raw(file()); Statement s = c.createStatement()) {
-            s.executeUpdate("DROP TABLE thread_rows");
-            s.executeUpdate("UPDATE schema_version SET version = 1");
-        }
-        store = SqliteStore.open(file());
+        reopenAsVersion(1, "DROP TABLE thread_rows");
         assertEquals(List.of(old), store.cpus(H1, 0, 100, 1));
         MetricsBatch t = new MetricsBatch();
         Rows.ThreadRow thread = new Rows.ThreadRow(H1, C1, 7, 8, 50, 1, 999);
         t.threads.add(thread);
         store.write(t);
         assertEquals(List.of(thread), store.threads(H1, C1, 0, 100, 1));
-        store.close();
-        try (Connection c = raw(file()); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {
-            assertEquals(Schema.VERSION, rs.getInt(1));
-        }
-        store = SqliteStore.open(file());
+        assertEquals(Schema.VERSION, versionOnDisk());
     }
 
     @Test
@@ -126,30 +116,42 @@ class SqliteStoreTest extends MetricsStoreContract {
         MetricsBatch b = new MetricsBatch();
         b.threads.add(thread);
         store.write(b);
-        store.close();
         // what a version 2 file was: everything but the recordings table and its index
-        try (Connection c = raw(file()); Statement s = c.createStatement()) {
-            s.executeUpdate("DROP INDEX recordings_by_last");
-            s.executeUpdate("DROP TABLE recordings");
-            s.executeUpdate("UPDATE schema_version SET version = 2");
-        }
-        store = SqliteStore.open(file());
+        reopenAsVersion(2, "DROP INDEX recordings_by_last", "DROP TABLE recordings");
         assertEquals(List.of(thread), store.threads(H1, C1, 0, 100, 1));
         Rows.Recording r = new Rows.Recording(H1, "/r/x.scap", 10_000_000_000L, 11_000_000_000L, 123, false);
         MetricsBatch w = new MetricsBatch();
         w.recordings.add(r);
         store.write(w);
         assertEquals(List.of(r), store.recordings(H1, 0, 100));
+        assertEquals(3, versionOnDisk());
         store.close();
-        try (Connection c = raw(file()); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {
-            assertEquals(3, rs.getInt(1));
-        }
         try (Connection c = raw(file()); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE name = 'recordings_by_last'")) {
             assertEquals(1, rs.getInt(1), "the index is made too");
         }
         store = SqliteStore.open(file());
+    }
+
+    /** Closes the store, turns its file into an older version's (the statements undo what came later), reopens it. */
+    private void reopenAsVersion(int version, String... undo) throws SQLException {
+        store.close();
+        try (Connection c = raw(file()); Statement s = c.createStatement()) {
+            for (String sql : undo) s.executeUpdate(sql);
+            s.executeUpdate("UPDATE schema_version SET version = " + version);
+        }
+        store = SqliteStore.open(file());
+    }
+
+    /** The schema version the store's file holds, read with the store closed; the store is reopened. */
+    private int versionOnDisk() throws SQLException {
+        store.close();
+        try (Connection c = raw(file()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {
+            return rs.getInt(1);
+        } finally {
+            store = SqliteStore.open(file());
+        }
     }
 
     @Test
