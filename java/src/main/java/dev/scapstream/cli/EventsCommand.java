@@ -47,11 +47,22 @@ final class EventsCommand implements Callable<Integer> {
     @Option(names = {"-n", "--numevents"}, paramLabel = "N", description = "stop after N events")
     Long count;
 
-    @Option(names = "--from", paramLabel = "TIME", description = "files: only events at or after TIME (epoch seconds or ISO-8601)")
+    @Option(names = "--from", paramLabel = "TIME", description = "files or a store: only events at or after TIME "
+            + "(epoch seconds or ISO-8601)")
     String from;
 
-    @Option(names = "--to", paramLabel = "TIME", description = "files: only events at or before TIME")
+    @Option(names = "--to", paramLabel = "TIME", description = "files or a store: only events at or before TIME")
     String to;
+
+    @CommandLine.Mixin
+    StoreOptions store;
+
+    @Option(names = "--host", description = "store: the host whose recordings to read (default: the store's only host)")
+    String host;
+
+    @Option(names = "--container", paramLabel = "ID", description = "only this container's events (its 12-character id, "
+            + "or host); with the filter, both must hold")
+    String container;
 
     @Option(names = {"-s", "--snaplen"}, paramLabel = "BYTES", description = "live: bytes of each I/O buffer captured "
             + "(driver default 80); a file holds what was recorded")
@@ -69,6 +80,9 @@ final class EventsCommand implements Callable<Integer> {
     /** Where the lines go: the process's stdout (null), or a stream given by a test. */
     private final OutputStream sink;
 
+    /** What libsinsp puts in container.id: a short hex id, "host", or a runtime's own short name. */
+    private static final java.util.regex.Pattern CONTAINER_ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
+
     private volatile boolean stopping;
 
     EventsCommand() {
@@ -82,10 +96,16 @@ final class EventsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         FormattedEvents.Format fmt = format();
-        boolean live = files == null || files.isEmpty();
+        boolean onStore = store.db != null || store.cassandra != null;
+        if (onStore && files != null && !files.isEmpty()) throw usage("give capture files (-r) or a store (--db/--cassandra), not both");
+        if (!onStore && host != null) throw usage("--host picks a store's host (--db or --cassandra)");
+        if (container != null && !CONTAINER_ID.matcher(container).matches()) {
+            throw usage("bad --container '" + Text.printable(container) + "' (a container id such as 3f2a9c1b7d4e, or host)");
+        }
+        boolean live = !onStore && (files == null || files.isEmpty());
         long fromNs = from == null ? 0 : EventTimes.parseNs("--from", from);
         long toNs = to == null ? 0 : EventTimes.parseNs("--to", to);
-        if (live && (from != null || to != null)) throw usage("--from and --to apply to files (-r)");
+        if (live && (from != null || to != null)) throw usage("--from and --to apply to files (-r) or a store (--db/--cassandra)");
         if (from != null && to != null && fromNs > toNs) throw usage("--from is after --to");
         if (count != null && count < 1) throw usage("-n must be >= 1");
         if (snaplen != null && !live) throw usage("-s sets what a live capture keeps of each I/O buffer; a file holds what was recorded");
@@ -108,8 +128,10 @@ final class EventsCommand implements Callable<Integer> {
             }
         }, "scapstream-events-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        List<Path> input = onStore ? Recordings.covering(store, host, from == null ? null : fromNs,
+                to == null ? null : toNs, spec.commandLine().getErr()) : files;
         try {
-            print(live ? null : files, fmt, new FormattedEvents.Selection(fromNs, toNs, limit,
+            print(live ? null : input, fmt, new FormattedEvents.Selection(fromNs, toNs, limit,
                     snaplen == null ? 0 : snaplen), out, capacity, waitMs);
         } finally {
             finished.countDown();
@@ -125,7 +147,7 @@ final class EventsCommand implements Callable<Integer> {
     /** Prints the input: live, or the files as one set (a closed stdout, | head, ends it quietly). */
     private void print(List<Path> files, FormattedEvents.Format fmt, FormattedEvents.Selection selection,
                           WritableByteChannel out, int capacity, int waitMs) {
-        String filterText = Filters.join(filter);
+        String filterText = Filters.and(Filters.join(filter), container == null ? "" : "container.id=" + container);
         try (CaptureSource source = files == null ? CaptureSource.openLive(liveOptions(filterText))
                 : CaptureSource.openFiles(files, filterText, true);
              FormattedEvents events = open(source, fmt, selection, capacity)) {

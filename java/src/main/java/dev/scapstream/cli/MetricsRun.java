@@ -7,13 +7,18 @@ import dev.scapstream.aggregate.SecondAggregator;
 import dev.scapstream.capture.CaptureException;
 import dev.scapstream.capture.CapturePipeline;
 import dev.scapstream.capture.CaptureSource;
+import dev.scapstream.capture.RecordedFile;
+import dev.scapstream.store.MetricsBatch;
 import dev.scapstream.store.MetricsStore;
+import dev.scapstream.store.Rows;
 import dev.scapstream.store.StoreWriter;
 import dev.scapstream.telemetry.RunTelemetry;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.LongSupplier;
 
 /**
@@ -49,8 +54,18 @@ final class MetricsRun {
             }
         }
         long[] newest = {Long.MIN_VALUE};
+        // the capture thread hands the recorder's notices over without waiting; they ride in the
+        // next closed second's batch (the aggregator thread), and the rest in a last batch
+        ConcurrentLinkedQueue<Rows.Recording> notices = new ConcurrentLinkedQueue<>();
+        source.onRecordings(files -> {
+            for (RecordedFile f : files) {
+                Rows.Recording r = recording(host, f);
+                if (r != null) notices.add(r);
+            }
+        });
         try (StoreWriter writer = new StoreWriter(store, 64)) {
             SecondAggregator agg = new SecondAggregator(host, graceNs, b -> {
+                drain(notices, b);
                 summary.add(b);
                 writer.accept(b);
                 for (var a : b.agent) newest[0] = Math.max(newest[0], a.ts());
@@ -75,6 +90,9 @@ final class MetricsRun {
             }
             long tRun = System.nanoTime();
             agg.finish();
+            MetricsBatch last = new MetricsBatch();
+            drain(notices, last);
+            if (!last.isEmpty()) writer.accept(last);
             writer.close();
             rows = writer.rowsWritten();
             if (Boolean.getBoolean("scapstream.timing")) {
@@ -86,6 +104,20 @@ final class MetricsRun {
         double secs = (System.nanoTime() - t0) / 1e9;
         RunSummary.Summary s = summary.summary();
         return new Result(s, s.events(), secs, error, rows);
+    }
+
+    /**
+     * The index row of a recorded file, by its absolute path; none while it holds no event yet (a
+     * file just opened has no times to be found by).
+     */
+    static Rows.Recording recording(String host, RecordedFile f) {
+        if (f.firstNs() == 0) return null;
+        String path = Path.of(f.path()).toAbsolutePath().normalize().toString();
+        return new Rows.Recording(host, path, f.firstNs(), f.lastNs(), f.bytes(), f.state() == RecordedFile.State.GONE);
+    }
+
+    private static void drain(ConcurrentLinkedQueue<Rows.Recording> notices, MetricsBatch b) {
+        for (Rows.Recording r; (r = notices.poll()) != null; ) b.recordings.add(r);
     }
 
     /** A file's share read so far, in thousandths, from the capture thread's published stats; live: none. */
