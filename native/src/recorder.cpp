@@ -105,11 +105,13 @@ void recorder::open_next(sinsp* inspector, uint64_t ts) {
 	close();
 	m_current = next_name(ts);
 	m_dumper = std::make_unique<sinsp_dumper>();
+	errno = 0;
 	try {
 		m_dumper->open(inspector, m_current, m_o.gzip);
-	} catch(...) {
+	} catch(const std::exception& ex) {
+		int saved = errno;
 		m_dumper.reset();
-		throw;
+		fail(ex, saved);
 	}
 	m_first = ts;
 	m_last = ts;
@@ -158,7 +160,12 @@ void recorder::dump(sinsp* inspector, sinsp_evt* e) {
 			open_next(inspector, ts);
 		}
 	}
-	m_dumper->dump(e);
+	errno = 0;
+	try {
+		m_dumper->dump(e);
+	} catch(const std::exception& ex) {
+		fail(ex, errno);
+	}
 	if(ts > m_last) {
 		m_last = ts;
 	}
@@ -167,8 +174,18 @@ void recorder::dump(sinsp* inspector, sinsp_evt* e) {
 
 void recorder::flush() {
 	if(m_dumper) {
-		m_dumper->flush();
+		errno = 0;
+		try {
+			m_dumper->flush();
+		} catch(const std::exception& ex) {
+			fail(ex, errno);
+		}
 	}
+}
+
+void recorder::fail(const std::exception& ex, int saved_errno) const {
+	std::string why = saved_errno != 0 ? std::strerror(saved_errno) : std::string(ex.what());
+	throw sinsp_exception(m_current + ": " + why);
 }
 
 void recorder::close() {

@@ -51,6 +51,8 @@ private:
 	std::string next_name(uint64_t first_ns);
 	void open_next(sinsp* inspector, uint64_t ts);
 	void note_current(const char* state);
+	// the dumper's failure, rethrown naming the file and the system's reason (ENOSPC: a full disk)
+	[[noreturn]] void fail(const std::exception& ex, int saved_errno) const;
 	void prune();
 
 	recorder_options m_o;

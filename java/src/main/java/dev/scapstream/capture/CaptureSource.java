@@ -266,6 +266,8 @@ public final class CaptureSource implements AutoCloseable {
     /** The one-line error of a failed read, by the kind the shim gave (call right after the failed call). */
     String describeReadError(String msg) {
         String source_ = NativeShim.ss_last_error_source();
+        // the recording's own file and reason, not the input read (which is fine)
+        if (NativeShim.ss_last_error_kind() == NativeShim.ERRK_WRITE) return "cannot write the recording: " + msg;
         String what = source_ != null && !source_.isEmpty() ? source_ : description;
         return what + ": " + switch (NativeShim.ss_last_error_kind()) {
             case NativeShim.ERRK_TRUNCATED -> "truncated capture";
