@@ -11,7 +11,7 @@ import java.io.PrintWriter;
         description = "Per-second container and process metrics from kernel events (falcosecurity libs 0.20.0).",
         subcommands = {InspectCommand.class, RecordCommand.class, ReplayCommand.class, LiveCommand.class,
                 BenchReadCommand.class, BenchReplayCommand.class, UiCommand.class, EventsCommand.class,
-                BenchEventsCommand.class, ChiselCommand.class})
+                BenchEventsCommand.class, ChiselCommand.class, TopCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;

@@ -1,15 +1,16 @@
 package dev.scapstream.cli;
 
-final class Text {
+/** Trace strings shown on a terminal: clipped to a width, control characters escaped. */
+public final class Text {
     private Text() {}
 
-    static String clip(String s, int width) {
+    public static String clip(String s, int width) {
         if (s == null) return "";
         return s.length() <= width ? s : s.substring(0, Math.max(0, width - 1)) + "~";
     }
 
     /** Trace strings are untrusted: control characters are shown escaped, never sent to the terminal. */
-    static String printable(String s) {
+    public static String printable(String s) {
         if (s == null) return "";
         StringBuilder b = null;
         for (int i = 0; i < s.length(); i++) {

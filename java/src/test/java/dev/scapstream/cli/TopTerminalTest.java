@@ -1,0 +1,253 @@
+package dev.scapstream.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scapstream.store.Rows;
+import dev.scapstream.store.sqlite.SqliteStore;
+import dev.scapstream.testsupport.TestData;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * `scapstream top` in a real terminal (tmux): keys sent, the pane read back, its numbers checked
+ * against the store's own rows; and `top --json` against sums of those rows made here.
+ */
+class TopTerminalTest {
+    @TempDir
+    Path tmp;
+    private final String session = "sstop" + ProcessHandle.current().pid();
+    private boolean started;
+
+    @AfterEach
+    void killSession() throws Exception {
+        if (started) tmux("kill-session", "-t", session);
+    }
+
+    private static String tmux(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("tmux"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return out;
+    }
+
+    private static void requireTmux() {
+        boolean ok;
+        try {
+            ok = new ProcessBuilder("tmux", "-V").start().waitFor() == 0;
+        } catch (Exception e) {
+            ok = false;
+        }
+        Assumptions.assumeTrue(ok, "tmux is not installed (./scapstream test installs it)");
+    }
+
+    /** Starts top in a 160x40 pane; the shell prints its status once it exits. */
+    private void start(String... topArgs) throws Exception {
+        StringBuilder cmd = new StringBuilder();
+        cmd.append(ProcessHandle.current().info().command().orElseThrow()).append(" -cp '")
+                .append(System.getProperty("java.class.path")).append("' ").append(Main.class.getName()).append(" top");
+        for (String a : topArgs) cmd.append(" '").append(a).append("'");
+        cmd.append("; echo EXITED $?; sleep 60");
+        tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "40", cmd.toString());
+        started = true;
+        await("F1/? Help");
+    }
+
+    private String pane() throws Exception {
+        return tmux("capture-pane", "-p", "-t", session);
+    }
+
+    private String await(String text) throws Exception {
+        long end = System.nanoTime() + 60_000_000_000L;
+        String p = "";
+        while (System.nanoTime() < end) {
+            p = pane();
+            if (p.contains(text)) return p;
+            Thread.sleep(100);
+        }
+        fail("the pane never showed '" + text + "':\n" + p);
+        return p;
+    }
+
+    private String keys(String expect, String... keys) throws Exception {
+        for (String k : keys) {
+            tmux("send-keys", "-t", session, k);
+            Thread.sleep(150);
+        }
+        return await(expect);
+    }
+
+    private static JsonNode json(String... args) throws Exception {
+        List<String> a = new ArrayList<>(List.of("top", "--json"));
+        a.addAll(List.of(args));
+        CliTest.Result r = CliTest.run(a.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        return new ObjectMapper().readTree(r.out());
+    }
+
+    private Path replayed() {
+        Path db = tmp.resolve("top.db");
+        CliTest.Result r = CliTest.run("replay", "--db", db.toString(), "--host", "h", "--json",
+                TestData.fixtures().resolve("basic.scap.gz").toString());
+        assertEquals(0, r.code(), r.err());
+        return db;
+    }
+
+    /** A right-aligned number under its header: the word that ends where the header ends. */
+    private static String cell(String pane, String line, String header) {
+        String head = pane.lines().skip(2).findFirst().orElseThrow();
+        int e = head.indexOf(header) + header.length();
+        int b = e;
+        while (b > 0 && line.charAt(b - 1) != ' ') b--;
+        return line.substring(b, e);
+    }
+
+    /** The pane's first line holding text. */
+    private static String lineWith(String pane, String text) {
+        // past the title, the source line and the column headers: a table row
+        for (String l : pane.lines().skip(3).toList()) if (l.contains(text)) return l;
+        fail("no line with '" + text + "' in\n" + pane);
+        return null;
+    }
+
+    @Test
+    void jsonEqualsTheStoresRowsForEachView() throws Exception {
+        Path db = replayed();
+        long[] span;
+        Map<String, long[]> containers = new HashMap<>(); // id -> cpu, syscalls
+        Map<Long, Long> processSyscalls = new HashMap<>();
+        Map<String, Long> fileBytes = new HashMap<>();
+        try (SqliteStore s = SqliteStore.open(db)) {
+            span = s.span();
+            for (Rows.ContainerInfo c : s.containers("h", span[0], span[1])) {
+                long cpu = 0, calls = 0;
+                for (Rows.ContainerRow r : s.containerSeries("h", c.id(), span[0], span[1], 1)) {
+                    cpu += r.cpuNs();
+                    calls += r.syscalls();
+                }
+                containers.put(c.id(), new long[] {cpu, calls});
+                for (Rows.ProcessRow r : s.processSeries("h", c.id(), span[0], span[1], 1)) processSyscalls.merge((long) r.pid(), r.syscalls(), Long::sum);
+                for (Rows.FileRow r : s.files("h", c.id(), span[0], span[1], 1)) fileBytes.merge(r.file(), r.bytesIn() + r.bytesOut(), Long::sum);
+            }
+        }
+        JsonNode c = json("--db", db.toString(), "-v", "containers");
+        assertEquals(span[0], c.path("from").asLong());
+        assertEquals(span[1], c.path("to").asLong());
+        assertEquals(containers.size(), c.path("rows").size());
+        for (JsonNode r : c.path("rows")) {
+            long[] want = containers.get(r.path("ID").asText());
+            assertNotNull(want, r.toString());
+            assertEquals(want[0], r.path("CPU").asLong(), r.toString());
+            assertEquals(want[1], r.path("SYSCALLS").asLong(), r.toString());
+        }
+        JsonNode p = json("--db", db.toString(), "-v", "processes");
+        Map<Long, Long> got = new HashMap<>();
+        for (JsonNode r : p.path("rows")) got.merge(r.path("PID").asLong(), r.path("SYSCALLS").asLong(), Long::sum);
+        assertEquals(processSyscalls, got);
+        JsonNode f = json("--db", db.toString(), "-v", "files");
+        Map<String, Long> gotFiles = new HashMap<>();
+        for (JsonNode r : f.path("rows")) gotFiles.put(r.path("FILENAME").asText(), r.path("BYTES").asLong());
+        assertEquals(fileBytes, gotFiles);
+        // files give what their replay into a store gives
+        JsonNode byFile = json("-r", TestData.fixtures().resolve("basic.scap.gz").toString(), "-v", "containers");
+        assertEquals(c.path("rows"), byFile.path("rows"));
+    }
+
+    @Test
+    void keysDrillSortSwitchAndQuitOnAStoreInTmux() throws Exception {
+        requireTmux();
+        Path db = replayed();
+        JsonNode c = json("--db", db.toString(), "-v", "containers");
+        long from = c.path("from").asLong(), to = c.path("to").asLong();
+        start("--db", db.toString(), "-v", "containers", "--from", Long.toString(from), "--to", Long.toString(to));
+        String p = await("Containers");
+        // every container's CPU (percent of one CPU over the window) and system calls, as stored
+        int webAt = -1, i = 0;
+        for (JsonNode r : c.path("rows")) {
+            String id = r.path("ID").asText();
+            String[] w = lineWith(p, id).trim().split(" +");
+            assertEquals(String.format(Locale.ROOT, "%.1f", r.path("CPU").asLong() * 100.0 / ((to - from) * 1e9)), w[0], id);
+            assertEquals(r.path("SYSCALLS").asText(), w[6], id);
+            if (r.path("NAME").asText().equals("web")) webAt = i;
+            i++;
+        }
+        assertTrue(webAt >= 0, "the fixture's web container");
+        // hostile names are shown inert: no escape reached the terminal, HTML is text
+        assertTrue(p.contains("<img src=x onerror=alert(1)>"), p);
+        assertFalse(tmux("capture-pane", "-p", "-e", "-t", session).contains("\u001b]"), "no OSC sequence from a trace string");
+
+        // Enter on web: its processes, those the store holds for that container
+        String[] down = new String[webAt + 1];
+        java.util.Arrays.fill(down, "Down");
+        down[webAt] = "Enter";
+        String procs = webAt == 0 ? keys("Processes of container web", "Enter") : keys("Processes of container web", down);
+        JsonNode all = json("--db", db.toString(), "-v", "processes", "--from", Long.toString(from), "--to", Long.toString(to));
+        int shown = 0;
+        for (JsonNode r : all.path("rows")) {
+            boolean inWeb = r.path("CONTAINER").asText().equals("web");
+            boolean onScreen = procs.lines().anyMatch(l -> l.trim().startsWith(r.path("PID").asText() + " "));
+            assertEquals(inWeb, onScreen, "pid " + r.path("PID") + " in web: " + inWeb + "\n" + procs);
+            if (inWeb) {
+                shown++;
+                String line = procs.lines().filter(l -> l.trim().startsWith(r.path("PID").asText() + " ")).findFirst().orElseThrow();
+                assertEquals(r.path("SYSCALLS").asText(), cell(procs, line, "SYSCALLS"), "pid " + r.path("PID"));
+                assertEquals(r.path("ERRORS").asText(), cell(procs, line, "ERRORS"), "pid " + r.path("PID"));
+            }
+        }
+        assertTrue(shown > 0);
+        // sort by the next column, then back up, pick a view, a filter a store cannot take, help, quit
+        String sorted = keys("USER^", ">");
+        assertTrue(sorted.contains("CPU USER^"), sorted);
+        assertTrue(keys("PPIDv", "<", "<").contains("PPIDv"), "< goes back past CPU to PPID");
+        keys("scapstream top - Containers |", "BSpace");
+        keys("Views (Enter picks", "v");
+        String files = keys("scapstream top - Files", "Down", "Down", "Down", "Enter");
+        assertTrue(files.contains("FILENAME"), files);
+        keys("a sysdig filter needs events", "/", "x", "Enter");
+        keys("Keys (any key closes this help)", "?");
+        keys("F1/? Help", "Escape");
+        String after = keys("EXITED 0", "q");
+        assertFalse(after.contains("FILENAME"), "the alternate screen is gone:\n" + after);
+    }
+
+    @Test
+    void filesPlayAndFilterInTmux() throws Exception {
+        requireTmux();
+        Path fixture = TestData.fixtures().resolve("basic.scap.gz");
+        JsonNode p = json("-r", fixture.toString(), "-v", "processes");
+        start("-r", fixture.toString(), "-v", "processes", "-d", "60000");
+        String screen = await("PID");
+        JsonNode top = p.path("rows").get(0);
+        String[] w = lineWith(screen, " " + top.path("PID").asText() + " ").trim().split(" +");
+        assertEquals(top.path("PID").asText(), w[0]);
+        assertEquals(top.path("PPID").asText(), w[1]);
+        long window = (p.path("to").asLong() - p.path("from").asLong());
+        assertEquals(String.format(Locale.ROOT, "%.1f", top.path("CPU").asLong() * 100.0 / (window * 1e9)), w[2]);
+        // dig: the selected (first) process's events, by libsinsp's formatter
+        String dig = keys("Dig (events) of process " + top.path("PID").asText(), "d");
+        assertTrue(dig.lines().skip(1).anyMatch(l -> l.matches("\\d+ \\d\\d:\\d\\d:\\d\\d\\.\\d{9} .*")), dig);
+        keys("F1/? Help", "Escape");
+        // a sysdig filter reads the files again through it: dd's processes only
+        String dd = keys("filter: proc.name=dd", "/", "proc.name=dd", "Enter");
+        JsonNode f = json("-r", fixture.toString(), "-v", "processes", "proc.name=dd");
+        for (JsonNode r : f.path("rows")) {
+            if (r.path("Command").asText().startsWith("dd ")) assertTrue(dd.contains(" " + r.path("PID").asText() + " "), dd);
+        }
+        assertTrue(dd.contains(" dd if="), dd);
+        keys("EXITED 0", "q");
+    }
+}
