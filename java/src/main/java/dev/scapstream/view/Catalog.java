@@ -80,6 +80,37 @@ public final class Catalog {
             .key("FILENAME", Unit.TEXT, (r, n) -> r.file())
             .sortBy("BYTES");
 
+    /** csysdig's Directories: the files view keyed by each file's directory. */
+    public static final View<Rows.FileRow> DIRECTORIES = View.of("directories", "Directories",
+                    "bytes and operations per directory, over the files in it",
+                    MetricsStore::files, Rows.FileRow::pid, Rows.FileRow::ts)
+            .sum("BYTES IN", Unit.BYTES, (r, n) -> r.bytesIn())
+            .sum("BYTES OUT", Unit.BYTES, (r, n) -> r.bytesOut())
+            .sum("BYTES", Unit.BYTES, (r, n) -> r.bytesIn() + r.bytesOut())
+            .sum("OPS IN", Unit.COUNT, (r, n) -> r.opsIn())
+            .sum("OPS OUT", Unit.COUNT, (r, n) -> r.opsOut())
+            .key("DIRECTORY", Unit.TEXT, (r, n) -> directory(r.file()))
+            .sortBy("BYTES");
+
+    /** The directory part of a file name as libsinsp gives it ("/" for a file at the root). */
+    static String directory(String file) {
+        int slash = file.lastIndexOf('/');
+        return slash <= 0 ? (slash == 0 ? "/" : ".") : file.substring(0, slash);
+    }
+
+    public static final View<Rows.ProcessRow> PAGE_FAULTS = View.of("page_faults", "Page faults",
+                    "minor and major page faults per process (all of them with --page-faults, else as the kernel reports)",
+                    MetricsStore::processSeries, Rows.ProcessRow::pid, Rows.ProcessRow::ts)
+            .sum("MINOR", Unit.COUNT, (r, n) -> r.minorFaults())
+            .sum("MAJOR", Unit.COUNT, (r, n) -> r.majorFaults())
+            .sum("TOTAL", Unit.COUNT, (r, n) -> r.minorFaults() + r.majorFaults())
+            .key("PID", Unit.COUNT, (r, n) -> r.pid())
+            .info("CONTAINER", Unit.TEXT, (r, n) -> n.containerName(r.containerId()))
+            .info("Command", Unit.TEXT, (r, n) -> command(n.process(r.containerId(), r.pid(), r.startTs())))
+            .hiddenKey("START", Unit.TIME_NS, (r, n) -> r.startTs())
+            .hiddenKey("CONTAINER_ID", Unit.TEXT, (r, n) -> r.containerId())
+            .sortBy("TOTAL");
+
     public static final View<Rows.ConnectionRow> CONNECTIONS = View.of("connections", "Connections",
                     "bytes per connection (client:port->server:port) and process",
                     MetricsStore::connections, Rows.ConnectionRow::pid, Rows.ConnectionRow::ts)
@@ -122,7 +153,8 @@ public final class Catalog {
             .sum("COUNT", Unit.COUNT, (r, n) -> r.count())
             .sortBy("COUNT");
 
-    public static final List<View<?>> ALL = List.of(CONTAINERS, PROCESSES, THREADS, FILES, CONNECTIONS, PORTS, SYSCALLS, ERRORS);
+    public static final List<View<?>> ALL = List.of(CONTAINERS, PROCESSES, THREADS, FILES, DIRECTORIES, CONNECTIONS, PORTS,
+            SYSCALLS, ERRORS, PAGE_FAULTS);
 
     public static View<?> byId(String id) {
         for (View<?> v : ALL) if (v.id().equals(id)) return v;

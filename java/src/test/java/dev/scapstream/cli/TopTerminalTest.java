@@ -162,9 +162,68 @@ class TopTerminalTest {
         Map<String, Long> gotFiles = new HashMap<>();
         for (JsonNode r : f.path("rows")) gotFiles.put(r.path("FILENAME").asText(), r.path("BYTES").asLong());
         assertEquals(fileBytes, gotFiles);
+        // every view: its totals equal the sums of the store's rows of its kind
+        Map<String, Long> want = new HashMap<>();
+        java.util.Set<String> dirs = new java.util.TreeSet<>();
+        try (SqliteStore s = SqliteStore.open(db)) {
+            for (Rows.ContainerInfo ci : s.containers("h", span[0], span[1])) {
+                String id = ci.id();
+                for (Rows.ThreadRow r : s.threads("h", id, span[0], span[1], 1)) want.merge("threads CPU", r.cpuNs(), Long::sum);
+                for (Rows.FileRow r : s.files("h", id, span[0], span[1], 1)) {
+                    want.merge("directories BYTES", r.bytesIn() + r.bytesOut(), Long::sum);
+                    want.merge("files OPS IN", r.opsIn(), Long::sum);
+                    Path parent = Path.of(r.file()).getParent();
+                    dirs.add(parent == null ? "." : parent.toString());
+                }
+                for (Rows.ConnectionRow r : s.connections("h", id, span[0], span[1], 1)) want.merge("connections BYTES", r.bytesIn() + r.bytesOut(), Long::sum);
+                for (Rows.PortRow r : s.ports("h", id, span[0], span[1], 1)) want.merge("ports BYTES", r.bytesIn() + r.bytesOut(), Long::sum);
+                for (Rows.SyscallRow r : s.syscalls("h", id, span[0], span[1], 1)) {
+                    want.merge("syscalls CALLS", r.calls(), Long::sum);
+                    want.merge("syscalls ERRORS", r.errors(), Long::sum);
+                }
+                for (Rows.ErrnoRow r : s.errnos("h", id, span[0], span[1], 1)) want.merge("errors COUNT", r.count(), Long::sum);
+                for (Rows.ProcessRow r : s.processSeries("h", id, span[0], span[1], 1)) {
+                    want.merge("page_faults TOTAL", r.minorFaults() + r.majorFaults(), Long::sum);
+                    want.merge("processes FILE", r.fileInBytes() + r.fileOutBytes(), Long::sum);
+                }
+            }
+        }
+        assertTrue(want.get("syscalls CALLS") > 1000 && want.get("connections BYTES") > 0 && want.get("page_faults TOTAL") > 0, want.toString());
+        for (Map.Entry<String, Long> e : want.entrySet()) {
+            String[] vc = e.getKey().split(" ", 2);
+            long total = 0;
+            for (JsonNode r : json("--db", db.toString(), "-v", vc[0]).path("rows")) total += r.path(vc[1]).asLong();
+            assertEquals(e.getValue(), total, e.getKey());
+        }
+        java.util.Set<String> gotDirs = new java.util.TreeSet<>();
+        for (JsonNode r : json("--db", db.toString(), "-v", "directories").path("rows")) gotDirs.add(r.path("DIRECTORY").asText());
+        assertEquals(dirs, gotDirs);
+        for (dev.scapstream.view.View<?> v : dev.scapstream.view.Catalog.ALL) {
+            assertTrue(json("--db", db.toString(), "-v", v.id()).path("rows").size() > 0, v.id() + " has rows on the fixture");
+        }
         // files give what their replay into a store gives
         JsonNode byFile = json("-r", TestData.fixtures().resolve("basic.scap.gz").toString(), "-v", "containers");
         assertEquals(c.path("rows"), byFile.path("rows"));
+    }
+
+    /** top reads Cassandra as it reads SQLite: the same rows for every view. */
+    @Test
+    void jsonOverCassandraEqualsSqlite() throws Exception {
+        String node = CassandraCliTest.node();
+        String ks = "top_" + ProcessHandle.current().pid();
+        try {
+            Path db = replayed();
+            CliTest.Result r = CliTest.run("replay", "--cassandra", node, "--keyspace", ks, "--host", "h", "--json",
+                    "--spool", tmp.resolve("spool").toString(), TestData.fixtures().resolve("basic.scap.gz").toString());
+            assertEquals(0, r.code(), r.err());
+            for (dev.scapstream.view.View<?> v : dev.scapstream.view.Catalog.ALL) {
+                JsonNode a = json("--db", db.toString(), "-v", v.id());
+                JsonNode b = json("--cassandra", node, "--keyspace", ks, "-v", v.id());
+                assertEquals(a, b, v.id());
+            }
+        } finally {
+            dev.scapstream.store.cassandra.SharedNode.drop(ks);
+        }
     }
 
     @Test
@@ -241,6 +300,17 @@ class TopTerminalTest {
         String dig = keys("Dig (events) of process " + top.path("PID").asText(), "d");
         assertTrue(dig.lines().skip(1).anyMatch(l -> l.matches("\\d+ \\d\\d:\\d\\d:\\d\\d\\.\\d{9} .*")), dig);
         keys("F1/? Help", "Escape");
+        // F9: sort by FILE; echo on the first row, the process with the most file bytes
+        keys("Sort by (Enter picks", "F9");
+        keys("FILEv", "Down", "Down", "Down", "Down", "Enter");
+        JsonNode most = null;
+        for (JsonNode r : p.path("rows")) if (most == null || r.path("FILE").asLong() > most.path("FILE").asLong()) most = r;
+        String echo = keys("Echo (I/O payloads) of process " + most.path("PID").asText(), "e");
+        assertTrue(echo.lines().skip(1).anyMatch(l -> l.matches("\\d+ \\d\\d:\\d\\d:\\d\\d\\.\\d{9} .* < (read|write|pread|pwrite)\\S* .*")), echo);
+        keys("F1/? Help", "BSpace");
+        // p pauses; the window of the whole capture has nothing before it
+        assertTrue(keys("| PAUSED", "p").lines().findFirst().orElseThrow().endsWith("| PAUSED"));
+        keys("the start of the data", "Left");
         // a sysdig filter reads the files again through it: dd's processes only
         String dd = keys("filter: proc.name=dd", "/", "proc.name=dd", "Enter");
         JsonNode f = json("-r", fixture.toString(), "-v", "processes", "proc.name=dd");
