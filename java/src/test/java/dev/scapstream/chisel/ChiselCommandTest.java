@@ -69,6 +69,32 @@ class ChiselCommandTest {
         }
     }
 
+    /** The store's tables read the same from Cassandra: every chisel that runs on a store. */
+    @Test
+    void cassandraGivesTheTablesSqliteGives() {
+        String node = System.getenv("SCAPSTREAM_TEST_CASSANDRA");
+        org.junit.jupiter.api.Assumptions.assumeTrue(node != null && !node.isBlank(),
+                "no Cassandra node: SCAPSTREAM_TEST_CASSANDRA is not set (./scapstream test starts one)");
+        String ks = "chisel_" + ProcessHandle.current().pid();
+        try {
+            Run r = run("replay", "--cassandra", node, "--keyspace", ks, "--host", "fixture",
+                    "--spool", dir.resolve("spool").toString(), trace.toString());
+            assertEquals(0, r.rc(), r.err());
+            int n = 0;
+            for (dev.scapstream.chisel.Chisel c : Chisels.ALL) {
+                if (!c.runsOnStore()) continue;
+                Run a = run("chisel", c.name(), "--db", db.toString());
+                Run b = run("chisel", c.name(), "--cassandra", node, "--keyspace", ks);
+                assertEquals(0, b.rc(), c.name() + ": " + b.err());
+                assertEquals(a.out(), b.out(), c.name());
+                n++;
+            }
+            assertTrue(n >= 10, n + " chisels on a store");
+        } finally {
+            dev.scapstream.store.cassandra.SharedNode.drop(ks);
+        }
+    }
+
     @Test
     void topfilesBytesHoldsTheWorkloadsBytes() {
         JsonNode w = workload("dd-write-2MiB");
