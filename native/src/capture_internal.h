@@ -15,6 +15,9 @@ sinsp* ss_capture_inspector(ss_capture* c);
 // one's inspector takes over (ss_capture_inspector changes), SCAP_EOF only after the last
 int32_t ss_capture_next(ss_capture* c, sinsp_evt** e);
 bool ss_capture_is_live(const ss_capture* c);
+// a live capture's start (once), and events read outside ss_next_batch (the benchmarks' loop)
+void ss_capture_start_if_live(ss_capture* c);
+void ss_capture_count_seen(ss_capture* c, uint64_t n);
 
 // shim.cpp's helpers: a message as one line into err; why a path cannot be read as a capture
 // ("" when it can)

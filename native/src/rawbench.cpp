@@ -2,7 +2,7 @@
 // scapstream-rawbench --shim FILE  reads FILE through the shim's batch API, as Java does
 // scapstream-rawbench --shim-exits FILE  the same without records for syscall enters
 // scapstream-rawbench --live-check  ss_live_possible(modern_bpf), as `record` and `live` ask it
-#include "scapstream.h"
+#include "bench.h"
 
 #include <chrono>
 #include <cstdio>
@@ -119,9 +119,10 @@ int main(int argc, char** argv) {
 		std::fprintf(stderr, "scapstream-rawbench: %s\n", err);
 		return 1;
 	}
-	std::printf("events %llu seconds %.3f rate %.0f\n",
+	std::printf("events %llu seconds %.3f rate %.0f ns %llu\n",
 	            static_cast<unsigned long long>(events),
 	            ns / 1e9,
-	            ns ? events * 1e9 / ns : 0.0);
+	            ns ? events * 1e9 / ns : 0.0,
+	            static_cast<unsigned long long>(ns));
 	return 0;
 }

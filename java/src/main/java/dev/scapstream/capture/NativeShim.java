@@ -117,8 +117,6 @@ final class NativeShim {
 
     static native int ss_live_possible(int mode, byte[] err, int errLen);
 
-    static native int ss_bench_raw(String path, long[] events, long[] elapsedNs, byte[] err, int errLen);
-
     static native Pointer ss_format_open(Pointer capture, String format, int flags, int snaplen, long fromNs,
                                          long toNs, long limit, byte[] err, int errLen);
 
