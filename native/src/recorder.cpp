@@ -14,6 +14,8 @@
 #include <ctime>
 #include <utility>
 
+#include <zlib.h>
+
 namespace {
 
 bool ends_with(const std::string& s, const char* suffix) {
@@ -50,6 +52,7 @@ recorder::recorder(recorder_options o): m_o(std::move(o)) {
 	}
 	// a directory always gets a set of files, named by their start
 	m_rotating = m_dir || m_o.max_bytes > 0 || m_o.period_ns > 0;
+	m_async_gzip = m_rotating && m_o.gzip;
 }
 
 recorder::~recorder() {
@@ -57,11 +60,135 @@ recorder::~recorder() {
 		close();
 	} catch(...) {
 	}
+	try {
+		finish();
+	} catch(...) {
+	}
+}
+
+void recorder::compress_later(const std::string& plain) {
+	std::lock_guard<std::mutex> lock(m_mu);
+	if(!m_thread.joinable()) {
+		m_thread = std::thread([this] { compressor(); });
+	}
+	m_todo.push_back(plain);
+	m_cv.notify_one();
+}
+
+void recorder::compressor() {
+	std::vector<char> buf(1 << 20);
+	while(true) {
+		std::string plain;
+		{
+			std::unique_lock<std::mutex> lock(m_mu);
+			m_cv.wait(lock, [this] { return m_stopping || !m_todo.empty(); });
+			if(m_todo.empty()) {
+				return;
+			}
+			plain = m_todo.front();
+		}
+		compressed c{plain, plain + ".gz", 0, ""};
+		// under a name no reader takes until whole: a kill -9 leaves the plain file to read
+		const std::string part = c.gz + ".part";
+		errno = 0;
+		FILE* in = std::fopen(plain.c_str(), "rb");
+		gzFile out = in == nullptr ? nullptr : gzopen(part.c_str(), "wb");
+		if(in == nullptr || out == nullptr) {
+			c.error = (in == nullptr ? plain : c.gz) + ": " + std::strerror(errno != 0 ? errno : EIO);
+		} else {
+			size_t n;
+			while(c.error.empty() && (n = std::fread(buf.data(), 1, buf.size(), in)) > 0) {
+				if(gzwrite(out, buf.data(), static_cast<unsigned>(n)) != static_cast<int>(n)) {
+					int zerr = 0;
+					const char* why = gzerror(out, &zerr);
+					c.error = c.gz + ": " + (zerr == Z_ERRNO ? std::strerror(errno) : why);
+				}
+			}
+		}
+		if(in != nullptr) {
+			std::fclose(in);
+		}
+		if(out != nullptr && gzclose(out) != Z_OK && c.error.empty()) {
+			c.error = c.gz + ": " + std::strerror(errno != 0 ? errno : EIO);
+		}
+		if(c.error.empty() && std::rename(part.c_str(), c.gz.c_str()) != 0) {
+			c.error = c.gz + ": " + std::strerror(errno);
+		}
+		if(c.error.empty()) {
+			std::remove(plain.c_str());
+			c.bytes = size_of(c.gz);
+		} else {
+			std::remove(part.c_str());  // the plain file stays, whole and readable
+		}
+		std::lock_guard<std::mutex> lock(m_mu);
+		m_todo.pop_front();
+		m_done.push_back(std::move(c));
+		m_cv.notify_all();
+	}
+}
+
+void recorder::take_compressed() {
+	std::deque<compressed> done;
+	{
+		std::lock_guard<std::mutex> lock(m_mu);
+		if(m_done.empty()) {
+			return;
+		}
+		done.swap(m_done);
+	}
+	std::string error;
+	for(auto& c : done) {
+		kept* k = nullptr;
+		for(auto& f : m_files) {
+			if(f.path == c.plain) {
+				k = &f;
+			}
+		}
+		if(k == nullptr) {
+			std::remove(c.gz.c_str());  // deleted by -W / --record-max while it was compressed
+			continue;
+		}
+		if(!c.error.empty()) {
+			if(error.empty()) {
+				error = c.error;
+			}
+			continue;
+		}
+		m_notices += "gone\t" + c.plain + "\t" + std::to_string(k->first) + "\t" + std::to_string(k->last) + "\t" +
+		             std::to_string(k->bytes) + "\n";
+		k->path = c.gz;
+		k->bytes = c.bytes;
+		m_notices += "closed\t" + c.gz + "\t" + std::to_string(k->first) + "\t" + std::to_string(k->last) + "\t" +
+		             std::to_string(k->bytes) + "\n";
+	}
+	if(m_o.max_total > 0) {
+		prune();  // sizes shrank
+	}
+	if(!error.empty()) {
+		throw sinsp_exception(error);
+	}
+}
+
+void recorder::finish() {
+	{
+		std::unique_lock<std::mutex> lock(m_mu);
+		m_stopping = true;
+		m_cv.notify_all();
+	}
+	if(m_thread.joinable()) {
+		m_thread.join();
+	}
+	{
+		std::lock_guard<std::mutex> lock(m_mu);
+		m_stopping = false;  // a recorder reopened after finish() compresses again
+	}
+	take_compressed();
 }
 
 std::string recorder::next_name(uint64_t first_ns) {
 	std::string stem, ext;
-	const std::string gz = m_o.gzip ? ".gz" : "";
+	// a gzipped set's files are written plain and compressed once closed (compress_later)
+	const std::string gz = m_o.gzip && !m_async_gzip ? ".gz" : "";
 	if(!m_rotating) {
 		return m_o.gzip && !ends_with(m_o.path, ".gz") ? m_o.path + ".gz" : m_o.path;
 	}
@@ -76,7 +203,7 @@ std::string recorder::next_name(uint64_t first_ns) {
 		const std::string& p = m_o.path;
 		if(ends_with(p, ".scap.gz")) {
 			stem = p.substr(0, p.size() - 8);
-			ext = ".scap.gz";
+			ext = m_async_gzip ? ".scap" : ".scap.gz";
 		} else if(ends_with(p, ".scap")) {
 			stem = p.substr(0, p.size() - 5);
 			ext = ".scap" + gz;
@@ -95,7 +222,7 @@ std::string recorder::next_name(uint64_t first_ns) {
 	}
 	// two files started in one second (-C with -G, or a directory): a counter tells them apart
 	std::string name = stem + ext;
-	for(int n = 1; exists(name) || name == m_current; n++) {
+	for(int n = 1; exists(name) || exists(name + ".gz") || name == m_current; n++) {
 		name = stem + "-" + std::to_string(n) + ext;
 	}
 	return name;
@@ -107,7 +234,7 @@ void recorder::open_next(sinsp* inspector, uint64_t ts) {
 	m_dumper = std::make_unique<sinsp_dumper>();
 	errno = 0;
 	try {
-		m_dumper->open(inspector, m_current, m_o.gzip);
+		m_dumper->open(inspector, m_current, m_o.gzip && !m_async_gzip);
 	} catch(const std::exception& ex) {
 		int saved = errno;
 		m_dumper.reset();
@@ -199,6 +326,9 @@ void recorder::close() {
 	if(m_rotating) {
 		m_files.push_back({m_current, m_bytes, m_first, m_last});
 	}
+	if(m_async_gzip) {
+		compress_later(m_current);
+	}
 	m_current.clear();
 	m_changed = false;
 }
@@ -228,6 +358,7 @@ void recorder::prune() {
 }
 
 std::string recorder::take_notices() {
+	take_compressed();
 	if(m_dumper && m_changed) {
 		m_bytes = m_dumper->written_bytes();
 		note_current("open");

@@ -3,10 +3,13 @@
 #ifndef SCAPSTREAM_RECORDER_H
 #define SCAPSTREAM_RECORDER_H
 
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 class sinsp;
 class sinsp_evt;
@@ -42,6 +45,9 @@ public:
 	// Closes the current file; later dump() calls start a new one.
 	void close();
 
+	// Waits until every closed file of a gzipped set is compressed (the end of a recording).
+	void finish();
+
 	// What changed since the last call, one line each, tab-separated:
 	// "open PATH FIRST_NS LAST_NS BYTES", "closed PATH FIRST_NS LAST_NS BYTES", "gone PATH FIRST_NS LAST_NS BYTES".
 	std::string take_notices();
@@ -54,6 +60,12 @@ private:
 	// the dumper's failure, rethrown naming the file and the system's reason (ENOSPC: a full disk)
 	[[noreturn]] void fail(const std::exception& ex, int saved_errno) const;
 	void prune();
+	// A gzipped set's closed files are compressed on a thread of the recorder's own, so the capture
+	// thread never runs gzip: it writes plain .scap files and this turns each into its .scap.gz.
+	void compress_later(const std::string& plain);
+	void compressor();
+	// On the capture thread: the compressions done since, as notices and in the list of kept files.
+	void take_compressed();
 
 	recorder_options m_o;
 	bool m_dir = false;
@@ -75,6 +87,19 @@ private:
 	};
 	std::deque<kept> m_files;  // closed files still on disk, oldest first
 	std::string m_notices;
+	bool m_async_gzip = false;  // a set with -z: plain files while written, compressed once closed
+	struct compressed {
+		std::string plain;
+		std::string gz;
+		uint64_t bytes;
+		std::string error;  // empty on success
+	};
+	std::mutex m_mu;  // guards the next four, shared with the compressor thread
+	std::condition_variable m_cv;
+	std::deque<std::string> m_todo;
+	std::deque<compressed> m_done;
+	bool m_stopping = false;
+	std::thread m_thread;
 };
 
 #endif

@@ -1655,6 +1655,7 @@ int32_t ss_record_close(ss_capture* c, char* out, int32_t out_len, char* err, in
 		std::string s = std::exchange(c->notices, std::string());
 		for(auto& r : c->recorders) {
 			r->close();
+			r->finish();
 			s += r->take_notices();
 		}
 		c->recorders.clear();

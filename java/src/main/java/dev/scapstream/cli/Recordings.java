@@ -39,6 +39,10 @@ final class Recordings {
         }
         String who = "host " + Text.printable(h);
         if (found.isEmpty()) throw new Main.UserError("no recording of " + who + " covers " + range + " in " + store.where());
+        // a gzipped set's file is indexed plain while written, then gone as its .gz twin arrives
+        java.util.Set<String> compressed = new java.util.HashSet<>();
+        for (Rows.Recording r : found) if (!r.gone() && r.path().endsWith(".gz")) compressed.add(r.path());
+        found = found.stream().filter(r -> !(r.gone() && compressed.contains(r.path() + ".gz"))).toList();
         List<Path> out = new ArrayList<>();
         List<String> gone = new ArrayList<>();
         for (Rows.Recording r : found) {

@@ -228,6 +228,8 @@ class RotatedRecordingTest {
         List<Path> kept = new ArrayList<>(files(tmp, "t*.scap.gz"));
         kept.sort(java.util.Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString().replaceAll("\\D", ""))));
         assertEquals(3, kept.size(), "-W 3 keeps three files: " + kept + "\n" + r.out());
+        assertEquals(List.of(), files(tmp, "t*.scap"), "every file compressed by the end, the plain ones gone");
+        assertEquals(List.of(), files(tmp, "*.part"), "no half-compressed file left");
         // numbered as sysdig's -C, the oldest deleted
         List<Integer> numbers = kept.stream().map(p -> Integer.parseInt(p.getFileName().toString()
                 .replaceAll("^t(\\d+)\\.scap\\.gz$", "$1"))).sorted().toList();
@@ -243,8 +245,10 @@ class RotatedRecordingTest {
             try (InputStream in = new GZIPInputStream(Files.newInputStream(p))) {
                 raw = in.transferTo(java.io.OutputStream.nullOutputStream());
             }
-            // -C counts what is written; a file ends at most a few events past the limit
-            if (!p.equals(kept.get(kept.size() - 1))) assertTrue(Files.size(p) >= 1_000_000, p + ": " + Files.size(p));
+            // -C counts the events' bytes as the capture writes them, plain (a set is compressed once
+            // each file closes, off the capture thread); a file ends at most a few events past the limit
+            if (!p.equals(kept.get(kept.size() - 1))) assertTrue(raw >= 1_000_000, p + ": " + raw);
+            assertTrue(Files.size(p) < raw, p + " is smaller compressed");
             assertTrue(raw > 0);
             CliTest.Result e = EventsCommandTest.events("-r", p.toString(), "-n", "5");
             assertEquals(0, e.code(), e.err());
