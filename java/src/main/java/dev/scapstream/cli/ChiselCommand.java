@@ -113,7 +113,8 @@ final class ChiselCommand implements Callable<Integer> {
         if (onStore && !chisel.runsOnStore()) throw usage(chisel.name() + " reads events: run it live or on capture files (-r)");
         if (onStore && !userFilter.isEmpty()) throw usage("a filter selects events; a store holds per-second rows (use -r or live)");
         if (!onStore && (from != null || to != null)) throw usage("--from and --to select a store's range (--db or --cassandra)");
-        if (interval != null && (!live || !(chisel instanceof ViewChisel))) throw usage("--interval applies to live tables");
+        boolean table = chisel instanceof ViewChisel || chisel instanceof FieldTableChisel || chisel instanceof IoBytesChisel;
+        if (interval != null && (!live || !table)) throw usage("--interval applies to live tables");
         if (interval != null && interval < 1) throw usage("--interval must be >= 1 s");
         if (!live) return dispatch(chisel, checked, userFilter, false, onStore, out);
         // Ctrl-C, SIGTERM: the capture stops, and the JVM exits once the table is printed
@@ -291,16 +292,19 @@ final class ChiselCommand implements Callable<Integer> {
         FormattedEvents.Payload payload = FormattedEvents.Payload.NORMAL;
         Consumer<JsonNode> fold;
         Runnable end;
+        // a live table with --interval: printed and started again every S seconds, by the loop below
+        Runnable restart = null;
         if (chisel instanceof FieldTableChisel t) {
             chiselFilter = t.filter();
             format = fieldsFormat(t.fields(args));
             json = true;
-            FieldTableChisel.Fold f = t.new Fold(args);
-            fold = f::add;
+            AtomicReference<FieldTableChisel.Fold> f = new AtomicReference<>(t.new Fold(args));
+            fold = e -> f.get().add(e);
             end = () -> {
-                if (!t.distinctFds()) SysdigTable.print(out, t.valueTitle(), t.titles(args), t.units(), 0, f.rows());
-                else for (SysdigTable.Row r : f.rows()) out.println(String.join(" ", r.keys()) + "\t" + r.value());
+                if (!t.distinctFds()) SysdigTable.print(out, t.valueTitle(), t.titles(args), t.units(), 0, f.get().rows());
+                else for (SysdigTable.Row r : f.get().rows()) out.println(String.join(" ", r.keys()) + "\t" + r.value());
             };
+            restart = () -> f.set(t.new Fold(args));
         } else if (chisel instanceof SpyUsersChisel) {
             chiselFilter = SpyUsersChisel.FILTER;
             format = "*" + fieldsFormat(SpyUsersChisel.fields());
@@ -315,9 +319,10 @@ final class ChiselCommand implements Callable<Integer> {
             chiselFilter = io.filter();
             format = fieldsFormat(IoBytesChisel.FIELDS);
             json = true;
-            IoBytesChisel.Fold f = new IoBytesChisel.Fold();
-            fold = f::add;
-            end = () -> f.print(out);
+            AtomicReference<IoBytesChisel.Fold> f = new AtomicReference<>(new IoBytesChisel.Fold());
+            fold = e -> f.get().add(e);
+            end = () -> f.get().print(out);
+            restart = () -> f.set(new IoBytesChisel.Fold());
         } else {
             StreamChisel st = (StreamChisel) chisel;
             chiselFilter = st.filter();
@@ -332,6 +337,8 @@ final class ChiselCommand implements Callable<Integer> {
         String filter = userFilter.isEmpty() ? chiselFilter : "(" + chiselFilter + ") and (" + userFilter + ")";
         FormattedEvents.Format fmt = new FormattedEvents.Format(format, json, payload, false);
         PrintWriter err = spec.commandLine().getErr();
+        Runnable again = restart;
+        long everyNs = interval == null ? 0 : interval * 1_000_000_000L;
         String error = whileLive(() -> {
             List<Path> inputs = live ? Collections.singletonList(null) : files;
             for (Path file : inputs) {
@@ -347,6 +354,7 @@ final class ChiselCommand implements Callable<Integer> {
                         err.flush();
                     }
                     boolean more;
+                    long due = System.nanoTime() + everyNs;
                     do {
                         more = events.next(100);
                         String text = StandardCharsets.UTF_8.decode(events.bytes()).toString();
@@ -355,6 +363,13 @@ final class ChiselCommand implements Callable<Integer> {
                             if (source.isLive()) out.flush();
                         } else {
                             for (String line : text.split("\n")) if (!line.isEmpty()) fold.accept(parse(line));
+                        }
+                        if (everyNs > 0 && again != null && System.nanoTime() >= due) {
+                            end.run(); // the last S seconds' table, then a new one
+                            out.println();
+                            out.flush();
+                            again.run();
+                            due += everyNs;
                         }
                     } while (more && !stopping);
                     events.throwIfFailed();

@@ -346,6 +346,9 @@ final class TopCommand implements Callable<Integer> {
             }
         }
         AtomicReference<Run> run = new AtomicReference<>(new Run(0, initialFilter));
+        // on stderr, before the screen is taken: a workload may start once this is said
+        spec.commandLine().getErr().println("scapstream: capturing (live " + probe.engine() + ")");
+        spec.commandLine().getErr().flush();
         int[] generation = {0};
         return new Sources() {
             public MetricsStore store() {
