@@ -243,6 +243,9 @@ void recorder::open_next(sinsp* inspector, uint64_t ts) {
 	m_first = ts;
 	m_last = ts;
 	m_bytes = 0;
+	// -C counts the events' bytes: on a busy host the opening tables alone can pass a small limit,
+	// and a file of tables and 64 events each would follow another
+	m_header = m_dumper->written_bytes();
 	m_since_check = 0;
 	if(m_o.period_ns > 0) {
 		m_period_end = (ts / m_o.period_ns + 1) * m_o.period_ns;  // on boundaries of event time
@@ -278,7 +281,7 @@ void recorder::dump(sinsp* inspector, sinsp_evt* e) {
 		if(!due && (m_o.max_bytes > 0 || m_o.max_total > 0) && ++m_since_check >= 64) {
 			m_since_check = 0;
 			m_bytes = m_dumper->written_bytes();
-			due = m_o.max_bytes > 0 && m_bytes >= m_o.max_bytes;
+			due = m_o.max_bytes > 0 && m_bytes >= m_header + m_o.max_bytes;
 			if(!due && m_o.max_total > 0) {
 				prune();
 			}

@@ -75,6 +75,7 @@ private:
 	uint64_t m_first = 0;
 	uint64_t m_last = 0;
 	uint64_t m_bytes = 0;        // of the current file, as of the last check
+	uint64_t m_header = 0;       // of the current file: its opening tables
 	uint64_t m_period_end = 0;   // event time at which the current file is done (-G)
 	uint64_t m_seq = 0;
 	uint32_t m_since_check = 0;
