@@ -175,12 +175,7 @@ final class ChiselCommand implements Callable<Integer> {
         try (MetricsStore s = store.openForReading()) {
             long[] span = s.span();
             if (span == null) throw new Main.UserError(store.where() + " holds no data");
-            String h = host;
-            if (h == null) {
-                List<String> hosts = s.hosts();
-                if (hosts.size() != 1) throw new Main.UserError("the store holds hosts " + hosts + ": pick one with --host");
-                h = hosts.get(0);
-            }
+            String h = store.hostOf(s, host);
             long f = from == null ? span[0] : EventTimes.parseNs("--from", from) / 1_000_000_000L;
             long t = to == null ? span[1] : Math.floorDiv(EventTimes.parseNs("--to", to) + 999_999_999L, 1_000_000_000L);
             if (t <= f) throw usage("--from is not before --to");
@@ -420,7 +415,8 @@ final class ChiselCommand implements Callable<Integer> {
         }
     }
 
-    private static void deleteTree(Path dir) {
+    /** Removes a temporary tree (the store a chisel or top filled); one left behind is harmless. */
+    static void deleteTree(Path dir) {
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

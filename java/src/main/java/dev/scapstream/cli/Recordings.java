@@ -28,13 +28,7 @@ final class Recordings {
         List<Rows.Recording> found;
         String h;
         try (MetricsStore s = store.openForReading()) {
-            h = host;
-            if (h == null) {
-                List<String> hosts = s.hosts();
-                if (hosts.isEmpty()) throw new Main.UserError(store.where() + " holds no data");
-                if (hosts.size() != 1) throw new Main.UserError("the store holds hosts " + hosts + ": pick one with --host");
-                h = hosts.get(0);
-            }
+            h = store.hostOf(s, host);
             found = s.recordings(h, fromTs, toTs);
         }
         String who = "host " + Text.printable(h);

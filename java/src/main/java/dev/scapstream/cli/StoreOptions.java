@@ -93,6 +93,15 @@ final class StoreOptions {
         return s;
     }
 
+    /** The host given, or the store's only one (none: it holds no data; several: one must be picked). */
+    String hostOf(MetricsStore s, String given) {
+        if (given != null) return given;
+        java.util.List<String> hosts = s.hosts();
+        if (hosts.isEmpty()) throw new Main.UserError(where() + " holds no data");
+        if (hosts.size() != 1) throw new Main.UserError("the store holds hosts " + hosts + ": pick one with --host");
+        return hosts.get(0);
+    }
+
     Path dbPath() {
         requireOneStore();
         return db != null ? db : DEFAULT_DB;

@@ -116,7 +116,7 @@ final class TopCommand implements Callable<Integer> {
             Top top = new Top(src, v, step, window, userFilter);
             TopTerminal.run(top, delayMs, () -> stopping);
         } finally {
-            if (tmp != null) deleteTree(tmp);
+            if (tmp != null) ChiselCommand.deleteTree(tmp);
         }
         return Main.EXIT_OK;
     }
@@ -179,17 +179,13 @@ final class TopCommand implements Callable<Integer> {
 
     private Sources storeSource() {
         MetricsStore s = store.openForReading();
-        String h = host;
-        if (h == null) {
-            List<String> hosts = s.hosts();
-            if (hosts.size() != 1) {
-                s.close();
-                throw new Main.UserError(hosts.isEmpty() ? store.where() + " holds no data"
-                        : "the store holds hosts " + hosts + ": pick one with --host");
-            }
-            h = hosts.get(0);
+        String theHost;
+        try {
+            theHost = store.hostOf(s, host);
+        } catch (Main.UserError e) {
+            s.close();
+            throw e;
         }
-        String theHost = h;
         String where = store.where();
         return new Sources() {
             public MetricsStore store() {
@@ -422,14 +418,6 @@ final class TopCommand implements Callable<Integer> {
         }
         if (out.isEmpty()) out.add("(no events of process " + pid + " in this window)");
         return out;
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temporary directory left behind is harmless
-        }
     }
 
     private CommandLine.ParameterException usage(String msg) {
