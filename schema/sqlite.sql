@@ -9,7 +9,7 @@ CREATE TABLE IF NOT EXISTS schema_version (
     id      INTEGER PRIMARY KEY CHECK (id = 1),
     version INTEGER NOT NULL
 );
-INSERT OR IGNORE INTO schema_version (id, version) VALUES (1, 3);
+INSERT OR IGNORE INTO schema_version (id, version) VALUES (1, 4);
 
 CREATE TABLE IF NOT EXISTS container_rows (
     host            TEXT    NOT NULL,
@@ -70,6 +70,8 @@ CREATE TABLE IF NOT EXISTS file_rows (
     bytes_out       INTEGER NOT NULL,
     ops_in          INTEGER NOT NULL,
     ops_out         INTEGER NOT NULL,
+    opens           INTEGER NOT NULL DEFAULT 0,  -- successful opens (schema version 4)
+    open_errors     INTEGER NOT NULL DEFAULT 0,  -- failed opens of this path (schema version 4)
     PRIMARY KEY (host, container_id, res, ts, pid, file)
 ) WITHOUT ROWID;
 

@@ -24,7 +24,7 @@ extern "C" {
 
 /* Changes whenever a record layout, a constant or a signature below changes: the Java side refuses
  * a library of another version (ss_abi_version) instead of misreading its records. */
-#define SS_ABI_VERSION 3
+#define SS_ABI_VERSION 4
 
 /* record kinds */
 #define SS_REC_EVENT 1
@@ -48,6 +48,8 @@ extern "C" {
 #define SS_F_IO_WRITE 0x04 /* EF_WRITES_TO_FD: res > 0 is bytes written                 */
 #define SS_F_SYSCALL 0x08  /* a system call (not a tracepoint or meta event)           */
 #define SS_F_FAILED 0x10   /* syscall exit with a negative return value (-errno)       */
+#define SS_F_OPEN 0x20     /* exit of an open-family call; failed ones carry a file fd key for the
+                              path they tried (fd number -1) */
 
 /* SS_REC_THREAD: 8 i64 tid, 16 i64 pid, 24 i64 ptid, 32 u64 clone_ts, 40 u64 exec_ts,
  *  48 u32 uid, 52 u32 container key, 56 u32 flags (PPM_CL_*), 60 u32 vpid,

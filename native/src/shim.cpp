@@ -11,6 +11,8 @@
 #include <libsinsp/dumper.h>
 #include <libsinsp/events/sinsp_events.h>
 #include <libsinsp/user.h>
+#include <libsinsp/filter_check_list.h>
+#include <libsinsp/eventformatter.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -200,6 +202,7 @@ struct type_info {
 	bool changes_state;   // EF_MODIFIES_STATE etc.: thread details may change (exec, setuid...)
 	bool generic;         // generic syscall event: its name comes from a parameter
 	bool large;           // EF_LARGE_PAYLOAD: 32-bit parameter lengths
+	bool opens;           // the exit of open, openat, openat2, creat or open_by_handle_at
 	special_kind special;
 };
 
@@ -207,6 +210,12 @@ struct type_info {
 
 struct ss_capture {
 	std::unique_ptr<sinsp> inspector;
+	// fd.name of a failed open, as libsinsp resolves it from the path and the cwd or dirfd; made for
+	// `failed_open_for`, rebuilt when a set moves to its next file's inspector
+	std::unique_ptr<sinsp_filter_check_list> open_checks;
+	std::unique_ptr<sinsp_evt_formatter> open_path;
+	const sinsp* failed_open_for = nullptr;
+	std::unique_ptr<sinsp_fdinfo> failed_open_fd;
 	std::vector<std::unique_ptr<recorder>> recorders;
 	bool scrub_existing = false;
 	bool scrubbed = false;
@@ -529,6 +538,25 @@ size_t ensure_thread(ss_capture* c,
 	return used;
 }
 
+// A failed open names no fd: a file entry for the path it tried (reused for every one), so its
+// errors count against that file. nullptr when libsinsp cannot tell the path.
+sinsp_fdinfo* failed_open_file(ss_capture* c, sinsp_evt* e) {
+	if(c->failed_open_for != c->inspector.get()) {
+		c->open_checks = std::make_unique<sinsp_filter_check_list>();
+		c->open_path = std::make_unique<sinsp_evt_formatter>(c->inspector.get(), *c->open_checks);
+		c->open_path->set_format(sinsp_evt_formatter::OF_NORMAL, "%fd.name");
+		c->failed_open_fd = c->inspector->build_fdinfo();
+		c->failed_open_for = c->inspector.get();
+	}
+	std::string name;
+	if(!c->open_path->tostring(e, name) || name.empty() || name == "<NA>") {
+		return nullptr;
+	}
+	c->failed_open_fd->m_type = SCAP_FD_FILE_V2;
+	c->failed_open_fd->m_name = name;
+	return c->failed_open_fd.get();
+}
+
 // Returns the fd key (writing an fd record first when new), 0 for none, UINT32_MAX when out of room.
 uint32_t fd_key_of(ss_capture* c, const sinsp_fdinfo* fd, uint8_t* p, size_t room, size_t* used) {
 	if(fd == nullptr) {
@@ -659,7 +687,7 @@ const type_info* type_table() {
 		const ppm_event_info* infos = scap_get_event_info_table();
 		for(uint32_t i = 0; i < PPM_EVENT_MAX; i++) {
 			const ppm_event_info& info = infos[i];
-			type_info ti{0, 0, false, false, false, false, false, false, SPECIAL_NONE};
+			type_info ti{0, 0, false, false, false, false, false, false, false, SPECIAL_NONE};
 			ti.large = (info.flags & EF_LARGE_PAYLOAD) != 0;
 			if(PPME_IS_EXIT(i)) {
 				ti.flags |= SS_F_EXIT;
@@ -690,6 +718,12 @@ const type_info* type_table() {
 			ti.changes_fds = (info.flags & (EF_CREATES_FD | EF_DESTROYS_FD | EF_MODIFIES_STATE)) != 0;
 			ti.changes_state = ti.changes_fds || !syscall;
 			ti.generic = i == PPME_GENERIC_E || i == PPME_GENERIC_X;
+			ti.opens = i == PPME_SYSCALL_OPEN_X || i == PPME_SYSCALL_OPENAT_X || i == PPME_SYSCALL_OPENAT_2_X ||
+			           i == PPME_SYSCALL_OPENAT2_X || i == PPME_SYSCALL_CREAT_X ||
+			           i == PPME_SYSCALL_OPEN_BY_HANDLE_AT_X;
+			if(ti.opens) {
+				ti.flags |= SS_F_OPEN;
+			}
 			if(i == PPME_SCHEDSWITCH_6_E) {
 				ti.special = SPECIAL_SWITCH;
 			} else if(i == PPME_PROCINFO_E) {
@@ -891,6 +925,11 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room, bool* c
 	int32_t fdnum = -1;
 	uint8_t fdtype = 0xff;
 	sinsp_fdinfo* fd = ti.uses_fd ? e->get_fd_info() : nullptr;
+	bool tried_path = false;
+	if(fd == nullptr && ti.opens && (flags & SS_F_FAILED)) {
+		fd = failed_open_file(c, e);
+		tried_path = fd != nullptr;
+	}
 	int64_t enter_fd = -1;
 	if(seen != nullptr && (flags & SS_F_SYSCALL)) {
 		// the exit of a syscall whose enter ended the previous file of a set: libsinsp of this file
@@ -904,7 +943,7 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room, bool* c
 	}
 	if(fd != nullptr) {
 		fdtype = static_cast<uint8_t>(fd->m_type);
-		if(t != nullptr) {
+		if(t != nullptr && !tried_path) {
 			fdnum = static_cast<int32_t>(enter_fd >= 0 ? enter_fd : t->m_lastevent_fd);
 		}
 		// only files and sockets are worth a dictionary entry
@@ -912,8 +951,9 @@ size_t write_event(ss_capture* c, sinsp_evt* e, uint8_t* p, size_t room, bool* c
 		   fd->m_type == SCAP_FD_IPV4_SOCK || fd->m_type == SCAP_FD_IPV6_SOCK ||
 		   fd->m_type == SCAP_FD_IPV4_SERVSOCK || fd->m_type == SCAP_FD_IPV6_SERVSOCK ||
 		   fd->m_type == SCAP_FD_DIRECTORY) {
-			thread_seen::fd_slot* slot =
-			        seen != nullptr ? &seen->fd_cache[static_cast<uint32_t>(fdnum) & 3] : nullptr;
+			thread_seen::fd_slot* slot = seen != nullptr && !tried_path
+			                                     ? &seen->fd_cache[static_cast<uint32_t>(fdnum) & 3]
+			                                     : nullptr;
 			// a slot is trusted as is while no event that can create, close or rename an fd has
 			// happened since it was checked; after one, the name is compared again
 			if(slot != nullptr && slot->ptr == fd && slot->type == fd->m_type &&

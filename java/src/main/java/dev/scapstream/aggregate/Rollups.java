@@ -2,11 +2,13 @@ package dev.scapstream.aggregate;
 
 import dev.scapstream.capture.LongMap;
 import dev.scapstream.store.MetricsBatch;
+import dev.scapstream.store.RowKind;
 import dev.scapstream.store.Rows;
 import dev.scapstream.store.Rows.CpuSource;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -37,39 +39,85 @@ import java.util.TreeMap;
 public final class Rollups {
     static final int[] RES = {10, 3600, 86400};
 
-    /** A rollup key: the kind of row and the fields of its natural key (ts and res aside). */
-    private record Key(char kind, String a, String b, String c, long x, long y) {}
+    /** A rollup key: the kind of row, its host and the values of its key fields (ts and res aside). */
+    private static final class Key {
+        final RowKind<?> kind;
+        final String host;
+        final Object[] values;
+        final int hash;
+
+        Key(RowKind<?> kind, String host, Object[] values) {
+            this.kind = kind;
+            this.host = host;
+            this.values = values;
+            this.hash = (kind.id * 31 + host.hashCode()) * 31 + Arrays.hashCode(values);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.kind == kind && k.hash == hash && k.host.equals(host)
+                    && Arrays.equals(k.values, values);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    /** What a kind's rows fold into: where each field's running value lives in an accumulator. */
+    private static final class Shape {
+        final RowKind<?> kind;
+        final RowKind.Field[] keys, sums, avgs, maxima, firsts;
+        final RowKind.Field source, pid, host;
+
+        Shape(RowKind<?> kind) {
+            this.kind = kind;
+            keys = of(kind, RowKind.Fold.KEY);
+            sums = of(kind, RowKind.Fold.SUM);
+            avgs = of(kind, RowKind.Fold.AVG);
+            maxima = of(kind, RowKind.Fold.MAX);
+            firsts = of(kind, RowKind.Fold.FIRST);
+            RowKind.Field[] src = of(kind, RowKind.Fold.SOURCE);
+            source = src.length == 0 ? null : src[0];
+            RowKind.Field p = null;
+            for (RowKind.Field f : keys) if (f.name.equals("pid")) p = f;
+            pid = p;
+            host = kind.field("host");
+        }
+
+        private static RowKind.Field[] of(RowKind<?> kind, RowKind.Fold fold) {
+            return kind.fields().stream().filter(f -> f.fold == fold).toArray(RowKind.Field[]::new);
+        }
+    }
+
+    private static final Shape[] SHAPES = RowKind.series().stream().map(Shape::new).toArray(Shape[]::new);
 
     /** One key: its accumulators per resolution, and its process. */
     private static final class Entry {
         final Key key;
-        final String host;
-        final int fields;
-        final boolean maxima; // rows with a maximum (containers, processes, syscalls)
+        final Shape shape;
         final long pid; // -1: not the row of one process
-        int serverPort; // connections: not part of the key
         final Acc[] accs = new Acc[RES.length];
         int live; // accs not null
         boolean indexed; // listed in byPid
         long exitSeq; // > 0 while its process has exited and it waits in the exited queue under this number
 
-        Entry(Key key, String host, int fields, boolean maxima, long pid) {
+        Entry(Key key, Shape shape, long pid) {
             this.key = key;
-            this.host = host;
-            this.maxima = maxima;
-            this.fields = fields;
+            this.shape = shape;
             this.pid = pid;
         }
     }
 
     /**
-     * One rollup bucket of one key: the container of its first raw row in the bucket (a process
-     * can move into a container at its execve), running sums (counters, and gauges for their
-     * average), maxima, seconds. Holds no raw row, so those die young.
+     * One rollup bucket of one key: the values of its first raw row in the bucket that are not
+     * part of the key (a process can move into a container at its execve), running sums (counters,
+     * then gauges for their average), maxima, seconds. Holds no raw row, so those die young.
      */
     private static final class Acc {
         final Entry entry;
-        final String containerId;
+        final Object[] firsts;
         final long bucket;
         final long[] sum;
         final long[] max;
@@ -79,12 +127,13 @@ public final class Rollups {
         boolean dirty;
         boolean forgotten; // dropped with its key before its bucket ended
 
-        Acc(Entry entry, String containerId, long bucket) {
+        Acc(Entry entry, Object[] firsts, long bucket) {
             this.entry = entry;
-            this.containerId = containerId;
+            this.firsts = firsts;
             this.bucket = bucket;
-            sum = new long[entry.fields];
-            max = entry.maxima ? new long[entry.fields] : null;
+            Shape sh = entry.shape;
+            sum = new long[sh.sums.length + sh.avgs.length];
+            max = sh.maxima.length == 0 ? null : new long[sh.maxima.length];
         }
     }
 
@@ -157,78 +206,8 @@ public final class Rollups {
      * exited in this second ({@code exitedPids}).
      */
     public void add(MetricsBatch raw, long sec, List<Long> exitedPids) {
-        for (Rows.ContainerRow x : raw.containers) {
-            Acc[] a = accs(new Key('c', x.containerId(), null, null, 0, 0), x.host(), x.containerId(), 12, true, -1, sec);
-            for (Acc c : a) {
-                add(c, 0, x.cpuNs()); gauge(c, 1, x.memRssKb()); add(c, 2, x.fileInBytes()); add(c, 3, x.fileOutBytes());
-                add(c, 4, x.fileOps()); add(c, 5, x.netInBytes()); add(c, 6, x.netOutBytes());
-                c.max[1] = Math.max(c.max[1], x.memRssMaxKb());
-                add(c, 7, x.syscalls());
-                add(c, 8, x.syscallErrors());
-                c.sum[9] += x.memVmKb();
-                c.sum[10] += x.memSwapKb();
-                c.sum[11] += x.processes();
-                c.seconds++;
-                c.source = merge(c.source, x.cpuSource());
-            }
-        }
-        for (Rows.ProcessRow x : raw.processes) {
-            Acc[] a = accs(new Key('p', null, null, null, x.pid(), x.startTs()), x.host(), x.containerId(), 14, true, x.pid(), sec);
-            for (Acc c : a) {
-                add(c, 0, x.cpuNs()); add(c, 1, x.cpuUserNs()); add(c, 2, x.cpuSysNs());
-                gauge(c, 3, x.vmSizeKb()); gauge(c, 4, x.vmRssKb()); gauge(c, 5, x.vmSwapKb());
-                c.max[4] = Math.max(c.max[4], x.vmRssMaxKb());
-                add(c, 6, x.minorFaults()); add(c, 7, x.majorFaults());
-                add(c, 8, x.fileInBytes()); add(c, 9, x.fileOutBytes()); add(c, 10, x.netInBytes()); add(c, 11, x.netOutBytes());
-                add(c, 12, x.syscalls()); add(c, 13, x.syscallErrors());
-                c.source = merge(c.source, x.cpuSource());
-                c.seconds++;
-            }
-        }
-        for (Rows.FileRow x : raw.files) {
-            Acc[] a = accs(new Key('f', x.containerId(), x.file(), null, x.pid(), 0), x.host(), x.containerId(), 4, false, x.pid(), sec);
-            for (Acc c : a) {
-                add(c, 0, x.bytesIn()); add(c, 1, x.bytesOut()); add(c, 2, x.opsIn()); add(c, 3, x.opsOut());
-            }
-        }
-        for (Rows.ConnectionRow x : raw.connections) {
-            Acc[] a = accs(new Key('n', x.containerId(), x.l4(), x.tuple(), x.pid(), 0), x.host(), x.containerId(), 2, false, x.pid(), sec);
-            a[0].entry.serverPort = x.serverPort();
-            for (Acc c : a) {
-                add(c, 0, x.bytesIn()); add(c, 1, x.bytesOut());
-            }
-        }
-        for (Rows.PortRow x : raw.ports) {
-            Acc[] a = accs(new Key('o', x.containerId(), x.l4(), null, x.port(), 0), x.host(), x.containerId(), 2, false, -1, sec);
-            for (Acc c : a) {
-                add(c, 0, x.bytesIn()); add(c, 1, x.bytesOut());
-            }
-        }
-        for (Rows.SyscallRow x : raw.syscalls) {
-            Acc[] a = accs(new Key('s', x.containerId(), x.syscall(), null, x.pid(), 0), x.host(), x.containerId(), 3, true, x.pid(), sec);
-            for (Acc c : a) {
-                add(c, 0, x.calls()); add(c, 1, x.errors()); add(c, 2, x.totalLatencyNs());
-                c.max[0] = Math.max(c.max[0], x.maxLatencyNs());
-            }
-        }
-        for (Rows.ErrnoRow x : raw.errnos) {
-            Acc[] a = accs(new Key('e', x.containerId(), x.syscall(), null, x.pid(), x.errno()), x.host(), x.containerId(), 1, false, x.pid(), sec);
-            for (Acc c : a) add(c, 0, x.count());
-        }
-        for (Rows.ThreadRow x : raw.threads) {
-            Acc[] a = accs(new Key('t', x.containerId(), null, null, x.pid(), x.tid()), x.host(), x.containerId(), 1, false, x.pid(), sec);
-            for (Acc c : a) add(c, 0, x.cpuNs());
-        }
-        for (Rows.CpuRow x : raw.cpus) {
-            Acc[] a = accs(new Key('u', null, null, null, x.cpu(), 0), x.host(), null, 1, false, -1, sec);
-            for (Acc c : a) add(c, 0, x.busyNs());
-        }
-        for (Rows.AgentRow x : raw.agent) {
-            Acc[] a = accs(new Key('a', null, null, null, 0, 0), x.host(), null, 7, false, -1, sec);
-            for (Acc c : a) {
-                add(c, 0, x.events()); add(c, 1, x.drops()); add(c, 2, x.dropsBuffer()); add(c, 3, x.dropsScratchMap());
-                add(c, 4, x.dropsPf()); add(c, 5, x.dropsBug()); add(c, 6, x.preemptions());
-            }
+        for (Shape sh : SHAPES) {
+            for (Record x : sh.kind.of(raw)) add(sh, x, sec);
         }
         // 10 s buckets when complete; 1 h / 1 d running totals once a minute (and when complete,
         // which is always on a minute's edge): rewriting them every 10 s cost a store 13 % more rows
@@ -303,12 +282,33 @@ public final class Rollups {
     }
 
     /** The key's accumulators of this second's buckets, marked dirty (one shared array: use at once). */
-    private Acc[] accs(Key key, String host, String containerId, int fields, boolean maxima, long pid, long sec) {
+    /** Folds one raw row into its key's accumulators of every resolution. */
+    private void add(Shape sh, Record x, long sec) {
+        Object[] kv = new Object[sh.keys.length];
+        for (int i = 0; i < kv.length; i++) kv[i] = sh.keys[i].get(x);
+        long pid = sh.pid == null ? -1 : (Long) sh.pid.get(x);
+        Acc[] a = accs(new Key(sh.kind, (String) sh.host.get(x), kv), sh, x, pid, sec);
+        int ns = sh.sums.length;
+        for (Acc c : a) {
+            for (int i = 0; i < ns; i++) add(c, i, sh.sums[i].getLong(x));
+            for (int i = 0; i < sh.avgs.length; i++) c.sum[ns + i] += sh.avgs[i].getLong(x);
+            for (int i = 0; i < sh.maxima.length; i++) {
+                RowKind.Field m = sh.maxima[i];
+                long v = m.getLong(x);
+                if (m.peakOf >= 0) v = Math.max(v, sh.kind.fields().get(m.peakOf).getLong(x));
+                c.max[i] = Math.max(c.max[i], v);
+            }
+            if (sh.source != null) c.source = CpuSource.merge(c.source, (CpuSource) sh.source.get(x));
+            c.seconds++;
+        }
+    }
+
+    private Acc[] accs(Key key, Shape sh, Record row, long pid, long sec) {
         Entry e = entries.get(key);
         if (e == null) {
-            e = new Entry(key, host, fields, maxima, pid);
+            e = new Entry(key, sh, pid);
             entries.put(key, e);
-            if (pid >= 0 && key.kind() != 'p' && Math.floorDiv(sec, RES[RES.length - 1]) == forgottenDay
+            if (pid >= 0 && key.kind != RowKind.PROCESS && Math.floorDiv(sec, RES[RES.length - 1]) == forgottenDay
                     && forgottenPids.get(pid) != null) {
                 keysRestarted++;
             }
@@ -328,7 +328,9 @@ public final class Rollups {
             Acc a = e.accs[r];
             if (a == null) {
                 // a key's bucket at this resolution is emitted and dropped before a later one opens
-                a = new Acc(e, containerId, bucket);
+                Object[] firsts = new Object[sh.firsts.length];
+                for (int i = 0; i < firsts.length; i++) firsts[i] = sh.firsts[i].get(row);
+                a = new Acc(e, firsts, bucket);
                 e.accs[r] = a;
                 e.live++;
                 buckets.get(r).computeIfAbsent(bucket, b -> new Bucket()).accs.add(a);
@@ -397,38 +399,34 @@ public final class Rollups {
         a.known |= bit;
     }
 
-    private static void gauge(Acc a, int i, long v) { // containers and processes: they have maxima
-        a.sum[i] += v;
-        a.max[i] = Math.max(a.max[i], v);
-    }
-
-    private static CpuSource merge(CpuSource a, CpuSource b) {
-        return CpuSource.merge(a, b);
-    }
-
     private static void emitRow(MetricsBatch out, Acc a, long ts, int res) {
+        emitRow(out, a.entry.shape.kind, a, ts, res);
+    }
+
+    private static <R extends Record> void emitRow(MetricsBatch out, RowKind<R> kind, Acc a, long ts, int res) {
         long n = Math.max(1, a.seconds);
-        long[] s = a.sum;
         Entry e = a.entry;
-        Key k = e.key;
-        String h = e.host;
-        switch (k.kind()) {
-            case 'c' -> out.containers.add(new Rows.ContainerRow(h, k.a(), ts, res, s[0], a.source,
-                    s[1] / n, a.max[1], s[9] / n, s[10] / n, s[2], s[3], s[4], s[5], s[6], s[7], s[8],
-                    (int) Math.round((double) s[11] / n)));
-            case 'p' -> out.processes.add(new Rows.ProcessRow(h, a.containerId, k.x(), k.y(), ts, res,
-                    s[0], s[1], s[2], a.source, s[3] / n, s[4] / n, a.max[4], s[5] / n, s[6], s[7],
-                    s[8], s[9], s[10], s[11], s[12], s[13]));
-            case 'f' -> out.files.add(new Rows.FileRow(h, k.a(), k.x(), k.b(), ts, res, s[0], s[1], s[2], s[3]));
-            case 'n' -> out.connections.add(new Rows.ConnectionRow(h, k.a(), k.x(), k.b(), k.c(), e.serverPort, ts, res,
-                    s[0], s[1]));
-            case 'o' -> out.ports.add(new Rows.PortRow(h, k.a(), k.b(), (int) k.x(), ts, res, s[0], s[1]));
-            case 's' -> out.syscalls.add(new Rows.SyscallRow(h, k.a(), k.x(), k.b(), ts, res, s[0], s[1], s[2], a.max[0]));
-            case 'e' -> out.errnos.add(new Rows.ErrnoRow(h, k.a(), k.x(), k.b(), (int) k.y(), ts, res, s[0]));
-            case 't' -> out.threads.add(new Rows.ThreadRow(h, k.a(), k.x(), k.y(), ts, res, s[0]));
-            case 'u' -> out.cpus.add(new Rows.CpuRow(h, (int) k.x(), ts, res, s[0]));
-            case 'a' -> out.agent.add(new Rows.AgentRow(h, ts, res, s[0], s[1], s[2], s[3], s[4], s[5], s[6]));
-            default -> throw new IllegalStateException("rollup key of unknown kind " + k.kind());
+        Shape sh = e.shape;
+        List<RowKind.Field> fs = kind.fields();
+        Object[] v = new Object[fs.size()];
+        int key = 0, sum = 0, avg = 0, max = 0, first = 0;
+        for (RowKind.Field f : fs) {
+            v[f.index] = switch (f.fold) {
+                case HOST -> e.key.host;
+                case TS -> ts;
+                case RES -> res;
+                case KEY -> e.key.values[key++];
+                case SUM -> a.sum[sum++];
+                case AVG -> {
+                    long s = a.sum[sh.sums.length + avg++];
+                    yield f.type == int.class ? (Object) (int) Math.round((double) s / n) : (Object) (s / n);
+                }
+                case MAX -> a.max[max++];
+                case SOURCE -> a.source;
+                case FIRST -> a.firsts[first++];
+                case ATTR -> throw new IllegalStateException(kind + "." + f.name + ": an entity field in a series");
+            };
         }
+        kind.of(out).add(kind.make(v));
     }
 }

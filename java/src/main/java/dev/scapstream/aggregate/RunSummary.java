@@ -1,5 +1,6 @@
 package dev.scapstream.aggregate;
 
+import dev.scapstream.store.RowKind;
 import dev.scapstream.store.MetricsBatch;
 import dev.scapstream.store.Rows;
 
@@ -23,7 +24,7 @@ public final class RunSummary {
                           long netOutBytes) {}
 
     public record File(String name, long pid, String process, String container, long bytesIn, long bytesOut,
-                       long opsIn, long opsOut) {}
+                       long opsIn, long opsOut, long opens, long openErrors) {}
 
     public record Connection(String l4, String tuple, int serverPort, long pid, String process, String container,
                              long bytesIn, long bytesOut) {}
@@ -44,12 +45,11 @@ public final class RunSummary {
     private final int maxKeys;
     private final Map<String, long[]> containers = new LinkedHashMap<>();
     private final Map<String, Rows.ContainerInfo> containerInfos = new LinkedHashMap<>();
-    private final Map<String, Rows.ProcessInfo> processInfos = new LinkedHashMap<>();
-    private final Map<String, Rows.FileRow> fileKeys = new LinkedHashMap<>();
-    private final Map<String, Rows.ConnectionRow> connKeys = new LinkedHashMap<>();
-    private final Map<String, long[]> processes;
-    private final Map<String, long[]> files;
-    private final Map<String, long[]> conns;
+    private final Map<Rows.ProcessKey, Rows.ProcessInfo> processInfos = new LinkedHashMap<>();
+    private final Map<Rows.ProcessKey, long[]> processes;
+    // totals of 1 s rows by their key (RowKind.combine)
+    private final Map<List<Object>, Rows.FileRow> files;
+    private final Map<List<Object>, Rows.ConnectionRow> conns;
     private long keysDropped;
 
     /** A summary of every key (replay: exact and complete). */
@@ -62,21 +62,21 @@ public final class RunSummary {
         if (maxKeys <= 0) throw new IllegalArgumentException("maxKeys <= 0");
         this.maxKeys = maxKeys;
         processes = bounded(processInfos);
-        files = bounded(fileKeys);
-        conns = bounded(connKeys);
+        files = bounded(null);
+        conns = bounded(null);
     }
 
     /**
      * Totals by key; unbounded it keeps insertion order (the summary sorts), bounded it is in
      * access order and drops its least recently active key, with that key's entry in {@code side}.
      */
-    private Map<String, long[]> bounded(Map<String, ?> side) {
+    private <K, V> Map<K, V> bounded(Map<K, ?> side) {
         if (maxKeys == Integer.MAX_VALUE) return new LinkedHashMap<>();
         return new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
                 if (size() <= maxKeys) return false;
-                side.remove(eldest.getKey());
+                if (side != null) side.remove(eldest.getKey());
                 keysDropped++;
                 return true;
             }
@@ -93,7 +93,7 @@ public final class RunSummary {
 
     /** Adds a batch's raw rows (rollup rows are ignored). */
     public synchronized void add(MetricsBatch b) {
-        for (Rows.AgentRow a : b.agent) {
+        for (Rows.AgentRow a : b.rows(RowKind.AGENT)) {
             if (a.res() != 1) continue;
             events += a.events();
             drops += a.drops();
@@ -101,14 +101,14 @@ public final class RunSummary {
             first = Math.min(first, a.ts());
             last = Math.max(last, a.ts());
         }
-        for (Rows.ContainerInfo c : b.containerInfos) containerInfos.put(c.id(), c);
-        for (Rows.ProcessInfo p : b.processInfos) {
-            String k = p.pid() + "@" + p.startTs();
+        for (Rows.ContainerInfo c : b.rows(RowKind.CONTAINER_INFO)) containerInfos.put(c.id(), c);
+        for (Rows.ProcessInfo p : b.rows(RowKind.PROCESS_INFO)) {
+            Rows.ProcessKey k = Rows.ProcessKey.of(p);
             processInfos.put(k, p);
             // bounded, an info is kept with its process's totals (and goes with them)
             if (maxKeys != Integer.MAX_VALUE) processes.computeIfAbsent(k, x -> new long[7]);
         }
-        for (Rows.ContainerRow c : b.containers) {
+        for (Rows.ContainerRow c : b.rows(RowKind.CONTAINER)) {
             if (c.res() != 1) continue;
             long[] v = containers.computeIfAbsent(c.containerId(), k -> new long[7]);
             v[0] += Math.max(0, c.cpuNs());
@@ -120,9 +120,9 @@ public final class RunSummary {
             v[6] += c.syscalls();
             cpuSource = c.cpuSource().name(); // containers carry the time's source, never a split
         }
-        for (Rows.ProcessRow p : b.processes) {
+        for (Rows.ProcessRow p : b.rows(RowKind.PROCESS)) {
             if (p.res() != 1) continue;
-            long[] v = processes.computeIfAbsent(p.pid() + "@" + p.startTs(), k -> new long[7]);
+            long[] v = processes.computeIfAbsent(Rows.ProcessKey.of(p), k -> new long[7]);
             v[6]++; // rows seen: a process known only from its info is not listed
             v[0] += Math.max(0, p.cpuNs());
             v[1] = Math.max(v[1], p.vmRssMaxKb());
@@ -131,31 +131,22 @@ public final class RunSummary {
             v[4] += p.netInBytes();
             v[5] += p.netOutBytes();
         }
-        for (Rows.FileRow f : b.files) {
-            if (f.res() != 1) continue;
-            String k = f.containerId() + "\u0000" + f.pid() + "\u0000" + f.file();
-            fileKeys.putIfAbsent(k, f);
-            long[] v = files.computeIfAbsent(k, x -> new long[4]);
-            v[0] += f.bytesIn();
-            v[1] += f.bytesOut();
-            v[2] += f.opsIn();
-            v[3] += f.opsOut();
-        }
-        for (Rows.ConnectionRow c : b.connections) {
-            if (c.res() != 1) continue;
-            String k = c.containerId() + "\u0000" + c.pid() + "\u0000" + c.l4() + "\u0000" + c.tuple();
-            connKeys.putIfAbsent(k, c);
-            long[] v = conns.computeIfAbsent(k, x -> new long[2]);
-            v[0] += c.bytesIn();
-            v[1] += c.bytesOut();
-        }
-        for (Rows.SyscallRow s : b.syscalls) {
+        total(RowKind.FILE, b, files);
+        total(RowKind.CONNECTION, b, conns);
+        for (Rows.SyscallRow s : b.rows(RowKind.SYSCALL)) {
             if (s.res() != 1) continue;
             long[] v = syscalls.computeIfAbsent(s.syscall(), x -> new long[4]);
             v[0] += s.calls();
             v[1] += s.errors();
             v[2] += s.totalLatencyNs();
             v[3] = Math.max(v[3], s.maxLatencyNs());
+        }
+    }
+
+    private static <R extends Record> void total(RowKind<R> kind, MetricsBatch b, Map<List<Object>, R> totals) {
+        for (R r : kind.of(b)) {
+            if ((Integer) kind.field("res").get(r) != 1) continue;
+            totals.merge(kind.key(r), r, kind::combine);
         }
     }
 
@@ -171,9 +162,7 @@ public final class RunSummary {
         processes.forEach((k, v) -> {
             if (v[6] == 0) return;
             Rows.ProcessInfo i = processInfos.get(k);
-            long pid = Long.parseLong(k.substring(0, k.indexOf('@')));
-            long start = Long.parseLong(k.substring(k.indexOf('@') + 1));
-            ps.add(new Process(pid, start, i == null ? 0 : i.exitTs(), i == null ? "?" : i.comm(), i == null ? "" : i.args(),
+            ps.add(new Process(k.pid(), k.startTs(), i == null ? 0 : i.exitTs(), i == null ? "?" : i.comm(), i == null ? "" : i.args(),
                     i == null ? "host" : i.containerId(), v[0] / 1e9, v[1], v[2], v[3], v[4], v[5]));
         });
         ps.sort(Comparator.comparingDouble(Process::cpuSeconds).reversed().thenComparingLong(Process::pid)
@@ -182,18 +171,17 @@ public final class RunSummary {
         Map<Long, String> names = new java.util.HashMap<>();
         for (Rows.ProcessInfo p : processInfos.values()) names.put(p.pid(), p.comm());
         List<File> fs = new ArrayList<>();
-        files.forEach((k, v) -> {
-            Rows.FileRow f = fileKeys.get(k);
-            fs.add(new File(f.file(), f.pid(), names.getOrDefault(f.pid(), "?"), f.containerId(), v[0], v[1], v[2], v[3]));
-        });
+        for (Rows.FileRow f : files.values()) {
+            fs.add(new File(f.file(), f.pid(), names.getOrDefault(f.pid(), "?"), f.containerId(), f.bytesIn(), f.bytesOut(),
+                    f.opsIn(), f.opsOut(), f.opens(), f.openErrors()));
+        }
         fs.sort(Comparator.comparingLong((File f) -> f.bytesIn() + f.bytesOut()).reversed()
                 .thenComparing(File::name).thenComparingLong(File::pid));
         List<Connection> ns = new ArrayList<>();
-        conns.forEach((k, v) -> {
-            Rows.ConnectionRow c = connKeys.get(k);
+        for (Rows.ConnectionRow c : conns.values()) {
             ns.add(new Connection(c.l4(), c.tuple(), c.serverPort(), c.pid(), names.getOrDefault(c.pid(), "?"),
-                    c.containerId(), v[0], v[1]));
-        });
+                    c.containerId(), c.bytesIn(), c.bytesOut()));
+        }
         ns.sort(Comparator.comparingLong((Connection c) -> c.bytesIn() + c.bytesOut()).reversed()
                 .thenComparing(Connection::tuple).thenComparingLong(Connection::pid));
         List<Syscall> ss = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.scapstream.aggregate;
 
+import dev.scapstream.store.RowKind;
 import dev.scapstream.capture.CapturePipeline;
 import dev.scapstream.capture.ContainerInfo;
 import dev.scapstream.capture.Dictionaries;
@@ -102,6 +103,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         final int fdKey;
         int containerKey;
         final long[] in = new long[2], out = new long[2], opsIn = new long[2], opsOut = new long[2];
+        final long[] opens = new long[2], openErrors = new long[2]; // files only
         long lastActive;
 
         Flow(long pid, int fdKey) {
@@ -109,8 +111,12 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
             this.fdKey = fdKey;
         }
 
+        boolean active(int s) {
+            return opsIn[s] > 0 || opsOut[s] > 0 || opens[s] > 0 || openErrors[s] > 0;
+        }
+
         void clear(int s) {
-            in[s] = 0; out[s] = 0; opsIn[s] = 0; opsOut[s] = 0;
+            in[s] = 0; out[s] = 0; opsIn[s] = 0; opsOut[s] = 0; opens[s] = 0; openErrors[s] = 0;
         }
     }
 
@@ -295,6 +301,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         if (lat > sys.maxLatency[s]) sys.maxLatency[s] = lat;
         p.calls[s]++;
         c.calls[s]++;
+        if ((flags & RecordLayout.F_OPEN) != 0) countOpen(pid, ck, ev.fdKey(), failed, s);
         if (failed) {
             sys.errors[s]++;
             p.errors[s]++;
@@ -347,6 +354,15 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
                 c.netOut[s] += bytes;
             }
         }
+    }
+
+    /** An open of a file by a process: a failed one names the path it tried (see SS_F_OPEN). */
+    private void countOpen(long pid, int ck, int fdKey, boolean failed, int s) {
+        FdInfo fd = dictionaries.fd(fdKey);
+        if (fd == null || !fd.isFile()) return;
+        Flow f = flow(files, pid, fdKey, ck);
+        if (failed) f.openErrors[s]++;
+        else f.opens[s]++;
     }
 
     /**
@@ -573,7 +589,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
                     cpuNs = -1;
                 }
                 if (capacityNs > 0 && cpuNs > capacityNs) over[0] = true;
-                b.processes.add(new Rows.ProcessRow(host, cid, p.pid, p.startTs, sec, 1, cpuNs, user, sys, rowSource,
+                b.rows(RowKind.PROCESS).add(new Rows.ProcessRow(host, cid, p.pid, p.startTs, sec, 1, cpuNs, user, sys, rowSource,
                         p.vmSize, p.vmRss, rssMax, p.vmSwap, minorDelta, majorDelta, p.fileIn[s], p.fileOut[s],
                         p.netIn[s], p.netOut[s], p.calls[s], p.errors[s]));
                 long[] m = contMem.computeIfAbsent(ck, k -> new long[5]);
@@ -584,7 +600,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
                 m[4]++;
             }
             if (p.infoDirty && t != null) {
-                b.processInfos.add(new Rows.ProcessInfo(host, cid, p.pid, t.ptid, p.startTs, p.exitTs, t.comm, t.exe,
+                b.rows(RowKind.PROCESS_INFO).add(new Rows.ProcessInfo(host, cid, p.pid, t.ptid, p.startTs, p.exitTs, t.comm, t.exe,
                         t.args, t.user));
                 p.infoDirty = false;
             } else if (p.infoDirty && p.exitTs != 0) {
@@ -598,7 +614,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
             if (x.cpuNs[s] > 0) {
                 Proc p = procs.get(x.pid);
                 int ck = p != null ? p.containerKey : x.containerKey;
-                b.threads.add(new Rows.ThreadRow(host, containerId(ck), x.pid, x.tid, sec, 1, x.cpuNs[s]));
+                b.rows(RowKind.THREAD).add(new Rows.ThreadRow(host, containerId(ck), x.pid, x.tid, sec, 1, x.cpuNs[s]));
                 x.cpuNs[s] = 0;
             } else if (sec - x.lastActive > IDLE_SECONDS_BEFORE_FORGET) {
                 idleThreads.add(x.tid);
@@ -622,7 +638,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
             if (c == null) continue;
             String cid = containerId(key);
             if (!c.active && m == null) {
-                if (c.infoDirty && c.firstSeen != Long.MAX_VALUE) b.containerInfos.add(containerInfo(key, cid, c));
+                if (c.infoDirty && c.firstSeen != Long.MAX_VALUE) b.rows(RowKind.CONTAINER_INFO).add(containerInfo(key, cid, c));
                 c.infoDirty = false;
                 continue;
             }
@@ -631,11 +647,11 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
             c.infoDirty = false;
             long cpuNs = source == CpuSource.SWITCH ? c.cpuNs[s] : source == CpuSource.PROCINFO ? c.procinfoNs[s] : -1;
             if (capacityNs > 0 && cpuNs > capacityNs) over[0] = true;
-            b.containers.add(new Rows.ContainerRow(host, cid, sec, 1, cpuNs, source,
+            b.rows(RowKind.CONTAINER).add(new Rows.ContainerRow(host, cid, sec, 1, cpuNs, source,
                     m == null ? 0 : m[0], m == null ? 0 : m[1], m == null ? 0 : m[2], m == null ? 0 : m[3],
                     c.fileIn[s], c.fileOut[s], c.fileOps[s], c.netIn[s], c.netOut[s], c.calls[s], c.errors[s],
                     m == null ? 0 : (int) m[4]));
-            b.containerInfos.add(containerInfo(key, cid, c));
+            b.rows(RowKind.CONTAINER_INFO).add(containerInfo(key, cid, c));
             c.clear(s);
             c.active = m != null;
         }
@@ -646,12 +662,12 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         flows(b, conns, s, sec, false, ports, idle);
         for (Map.Entry<String, long[]> e : ports.entrySet()) {
             String[] k = e.getKey().split("\u0000", 3);
-            b.ports.add(new Rows.PortRow(host, k[0], k[1], Integer.parseInt(k[2]), sec, 1, e.getValue()[0], e.getValue()[1]));
+            b.rows(RowKind.PORT).add(new Rows.PortRow(host, k[0], k[1], Integer.parseInt(k[2]), sec, 1, e.getValue()[0], e.getValue()[1]));
         }
         idle.clear();
         syscalls.forEachValue(x -> {
             if (x.calls[s] > 0) {
-                b.syscalls.add(new Rows.SyscallRow(host, containerId(x.containerKey), x.pid, EventNames.name(x.nameId),
+                b.rows(RowKind.SYSCALL).add(new Rows.SyscallRow(host, containerId(x.containerKey), x.pid, EventNames.name(x.nameId),
                         sec, 1, x.calls[s], x.errors[s], x.latency[s], x.maxLatency[s]));
             } else if (forgettable(x.pid, x.lastActive, sec)) {
                 idle.add((x.pid << 16) | (x.nameId & 0xffff));
@@ -662,7 +678,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         idle.clear();
         errnos.forEachValue(x -> {
             if (x.count[s] > 0) {
-                b.errnos.add(new Rows.ErrnoRow(host, containerId(x.containerKey), x.pid, EventNames.name(x.nameId),
+                b.rows(RowKind.ERRNO).add(new Rows.ErrnoRow(host, containerId(x.containerKey), x.pid, EventNames.name(x.nameId),
                         x.errno, sec, 1, x.count[s]));
             } else if (forgettable(x.pid, x.lastActive, sec)) {
                 idle.add((x.pid << 28) | ((long) (x.nameId & 0xffff) << 12) | x.errno);
@@ -676,7 +692,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
             long busy = i < cpuBusy[s].length ? cpuBusy[s][i] : 0;
             totalBusy += busy;
             if (busy > NS) over[0] = true;
-            if (i < cpu.cpus() || busy > 0) b.cpus.add(new Rows.CpuRow(host, i, sec, 1, busy));
+            if (i < cpu.cpus() || busy > 0) b.rows(RowKind.CPU).add(new Rows.CpuRow(host, i, sec, 1, busy));
             if (i < cpuBusy[s].length) cpuBusy[s][i] = 0;
         }
         if ((capacityNs > 0 && totalBusy > capacityNs) || over[0]) cpuOverCapacity++;
@@ -686,7 +702,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
             drops[i] = Math.max(0, v - lastDrops[i]);
             lastDrops[i] = v;
         }
-        b.agent.add(new Rows.AgentRow(host, sec, 1, events[s], drops[0], drops[1], drops[2], drops[3], drops[4], drops[5]));
+        b.rows(RowKind.AGENT).add(new Rows.AgentRow(host, sec, 1, events[s], drops[0], drops[1], drops[2], drops[3], drops[4], drops[5]));
         events[s] = 0;
 
         rollups.add(b, sec, gone);
@@ -698,16 +714,16 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
                        List<Long> idle) {
         idle.clear();
         map.forEachValue(f -> {
-            if (f.opsIn[s] > 0 || f.opsOut[s] > 0) {
+            if (f.active(s)) {
                 FdInfo fd = dictionaries.fd(f.fdKey);
                 String cid = containerId(f.containerKey);
                 if (isFile) {
-                    b.files.add(new Rows.FileRow(host, cid, f.pid, fd == null ? "?" : fd.name, sec, 1, f.in[s], f.out[s],
-                            f.opsIn[s], f.opsOut[s]));
+                    b.rows(RowKind.FILE).add(new Rows.FileRow(host, cid, f.pid, fd == null ? "?" : fd.name, sec, 1, f.in[s], f.out[s],
+                            f.opsIn[s], f.opsOut[s], f.opens[s], f.openErrors[s]));
                 } else {
                     int port = fd == null ? 0 : fd.dport;
                     String l4 = fd == null ? "unknown" : fd.l4Name();
-                    b.connections.add(new Rows.ConnectionRow(host, cid, f.pid, l4, fd == null ? "?" : fd.name, port, sec, 1,
+                    b.rows(RowKind.CONNECTION).add(new Rows.ConnectionRow(host, cid, f.pid, l4, fd == null ? "?" : fd.name, port, sec, 1,
                             f.in[s], f.out[s]));
                     long[] pt = ports.computeIfAbsent(cid + "\u0000" + l4 + "\u0000" + port, k -> new long[2]);
                     pt[0] += f.in[s];

@@ -24,7 +24,7 @@ final class NativeShim {
     static final int FLAG_SCRUB_EXISTING = 8;
 
     /** scapstream.h's SS_ABI_VERSION this class was written against. */
-    static final int ABI_VERSION = 3;
+    static final int ABI_VERSION = 4;
 
     // SS_ERRK_*: what a failed call failed at (ss_last_error_kind)
     static final int ERRK_NONE = 0;

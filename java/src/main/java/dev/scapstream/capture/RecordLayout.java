@@ -35,6 +35,7 @@ public final class RecordLayout {
     public static final int F_IO_WRITE = 0x04;
     public static final int F_SYSCALL = 0x08;
     public static final int F_FAILED = 0x10;
+    public static final int F_OPEN = 0x20;
 
     // thread record
     static final int TH_TID = 8;

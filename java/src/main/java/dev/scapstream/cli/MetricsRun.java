@@ -1,5 +1,6 @@
 package dev.scapstream.cli;
 
+import dev.scapstream.store.RowKind;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.scapstream.aggregate.RunSummary;
@@ -68,7 +69,7 @@ final class MetricsRun {
                 drain(notices, b);
                 summary.add(b);
                 writer.accept(b);
-                for (var a : b.agent) newest[0] = Math.max(newest[0], a.ts());
+                for (var a : b.rows(RowKind.AGENT)) newest[0] = Math.max(newest[0], a.ts());
             }, drops, source.machineCpus());
             CapturePipeline pipeline = new CapturePipeline(source, List.of(agg));
             if (telemetry != null) telemetry.attach(source, pipeline, agg, writer);
@@ -117,7 +118,7 @@ final class MetricsRun {
     }
 
     private static void drain(ConcurrentLinkedQueue<Rows.Recording> notices, MetricsBatch b) {
-        for (Rows.Recording r; (r = notices.poll()) != null; ) b.recordings.add(r);
+        for (Rows.Recording r; (r = notices.poll()) != null; ) b.rows(RowKind.RECORDING).add(r);
     }
 
     /** A file's share read so far, in thousandths, from the capture thread's published stats; live: none. */
@@ -155,12 +156,13 @@ final class MetricsRun {
                     Text.clip(Text.printable(p.args()), 60));
         }
         out.println();
-        out.println("FILE                                                         PID      PROCESS          BYTES IN  BYTES OUT    OPS");
+        out.println("FILE                                                         PID      PROCESS          BYTES IN  BYTES OUT    OPS  OPENS ERRORS");
         n = 0;
         for (RunSummary.File f : s.files()) {
             if (n++ >= top) break;
-            out.printf("%-60s %-8d %-16s %9s %10s %6d%n", Text.clip(Text.printable(f.name()), 60), f.pid(),
-                    Text.clip(Text.printable(f.process()), 16), bytes(f.bytesIn()), bytes(f.bytesOut()), f.opsIn() + f.opsOut());
+            out.printf("%-60s %-8d %-16s %9s %10s %6d %6d %6d%n", Text.clip(Text.printable(f.name()), 60), f.pid(),
+                    Text.clip(Text.printable(f.process()), 16), bytes(f.bytesIn()), bytes(f.bytesOut()), f.opsIn() + f.opsOut(),
+                    f.opens(), f.openErrors());
         }
         out.println();
         out.println("L4   CONNECTION                                      PORT  PID      PROCESS          BYTES IN  BYTES OUT");

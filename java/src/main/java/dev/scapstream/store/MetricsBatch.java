@@ -5,34 +5,36 @@ import java.util.List;
 
 /**
  * Everything to write for one closed second: its raw rows, the rollup rows it completed or updated
- * (10 s, 1 h, 1 d buckets carry their running totals and are overwritten as they grow), and
- * upserts of processes and containers. Writing the same batch twice must leave the same rows.
+ * (10 s, 1 h, 1 d buckets carry their running totals and are overwritten as they grow), upserts of
+ * processes and containers, and notices of recorded files for the index, each in the order they
+ * were added, one list per {@link RowKind}. Writing the same batch twice must leave the same rows.
  */
 public final class MetricsBatch {
-    public final List<Rows.ContainerRow> containers = new ArrayList<>();
-    public final List<Rows.ProcessRow> processes = new ArrayList<>();
-    public final List<Rows.FileRow> files = new ArrayList<>();
-    public final List<Rows.ConnectionRow> connections = new ArrayList<>();
-    public final List<Rows.PortRow> ports = new ArrayList<>();
-    public final List<Rows.SyscallRow> syscalls = new ArrayList<>();
-    public final List<Rows.ErrnoRow> errnos = new ArrayList<>();
-    public final List<Rows.ThreadRow> threads = new ArrayList<>();
-    public final List<Rows.CpuRow> cpus = new ArrayList<>();
-    public final List<Rows.AgentRow> agent = new ArrayList<>();
-    public final List<Rows.ProcessInfo> processInfos = new ArrayList<>();
-    public final List<Rows.ContainerInfo> containerInfos = new ArrayList<>();
-    /** Notices of recorded files for the index, in the order the recorder gave them. */
-    public final List<Rows.Recording> recordings = new ArrayList<>();
+    private final List<?>[] rows = new List<?>[RowKind.all().size()];
+
+    public MetricsBatch() {
+        for (int i = 0; i < rows.length; i++) rows[i] = new ArrayList<>();
+    }
+
+    @SuppressWarnings("unchecked")
+    public <R extends Record> List<R> rows(RowKind<R> kind) {
+        return (List<R>) rows[kind.id];
+    }
 
     public boolean isEmpty() {
-        return containers.isEmpty() && processes.isEmpty() && files.isEmpty() && connections.isEmpty()
-                && ports.isEmpty() && syscalls.isEmpty() && errnos.isEmpty() && threads.isEmpty() && cpus.isEmpty() && agent.isEmpty()
-                && processInfos.isEmpty() && containerInfos.isEmpty() && recordings.isEmpty();
+        for (List<?> l : rows) if (!l.isEmpty()) return false;
+        return true;
     }
 
     public int rowCount() {
-        return containers.size() + processes.size() + files.size() + connections.size() + ports.size()
-                + syscalls.size() + errnos.size() + threads.size() + cpus.size() + agent.size() + processInfos.size()
-                + containerInfos.size() + recordings.size();
+        int n = 0;
+        for (List<?> l : rows) n += l.size();
+        return n;
+    }
+
+    /** Appends every row of another batch, kind by kind. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public void addAll(MetricsBatch other) {
+        for (int i = 0; i < rows.length; i++) ((List) rows[i]).addAll(other.rows[i]);
     }
 }

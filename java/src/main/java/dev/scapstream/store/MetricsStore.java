@@ -23,28 +23,54 @@ public interface MetricsStore extends AutoCloseable {
      */
     List<Rows.ProcessInfo> processes(String host, String containerId, long fromTs, long toTs);
 
+    /**
+     * A series kind's rows of a scope in [from, to) at a resolution, ordered by ts, then the rest of
+     * the kind's key. Kinds without a container (cpus, agent) ignore containerId.
+     */
+    <R extends Record> List<R> series(RowKind<R> kind, String host, String containerId, long fromTs, long toTs, int res);
+
     /** A container's rows in [from, to) at a resolution, ordered by ts. */
-    List<Rows.ContainerRow> containerSeries(String host, String containerId, long fromTs, long toTs, int res);
+    default List<Rows.ContainerRow> containerSeries(String host, String containerId, long fromTs, long toTs, int res) {
+        return series(RowKind.CONTAINER, host, containerId, fromTs, toTs, res);
+    }
 
     /** Process rows of a container in [from, to) at a resolution (all its processes), ordered by ts, pid. */
-    List<Rows.ProcessRow> processSeries(String host, String containerId, long fromTs, long toTs, int res);
+    default List<Rows.ProcessRow> processSeries(String host, String containerId, long fromTs, long toTs, int res) {
+        return series(RowKind.PROCESS, host, containerId, fromTs, toTs, res);
+    }
 
-    List<Rows.FileRow> files(String host, String containerId, long fromTs, long toTs, int res);
+    default List<Rows.FileRow> files(String host, String containerId, long fromTs, long toTs, int res) {
+        return series(RowKind.FILE, host, containerId, fromTs, toTs, res);
+    }
 
-    List<Rows.ConnectionRow> connections(String host, String containerId, long fromTs, long toTs, int res);
+    default List<Rows.ConnectionRow> connections(String host, String containerId, long fromTs, long toTs, int res) {
+        return series(RowKind.CONNECTION, host, containerId, fromTs, toTs, res);
+    }
 
-    List<Rows.PortRow> ports(String host, String containerId, long fromTs, long toTs, int res);
+    default List<Rows.PortRow> ports(String host, String containerId, long fromTs, long toTs, int res) {
+        return series(RowKind.PORT, host, containerId, fromTs, toTs, res);
+    }
 
-    List<Rows.SyscallRow> syscalls(String host, String containerId, long fromTs, long toTs, int res);
+    default List<Rows.SyscallRow> syscalls(String host, String containerId, long fromTs, long toTs, int res) {
+        return series(RowKind.SYSCALL, host, containerId, fromTs, toTs, res);
+    }
 
-    List<Rows.ErrnoRow> errnos(String host, String containerId, long fromTs, long toTs, int res);
+    default List<Rows.ErrnoRow> errnos(String host, String containerId, long fromTs, long toTs, int res) {
+        return series(RowKind.ERRNO, host, containerId, fromTs, toTs, res);
+    }
 
     /** CPU per thread of a container's processes in [from, to), ordered by ts, pid, tid. */
-    List<Rows.ThreadRow> threads(String host, String containerId, long fromTs, long toTs, int res);
+    default List<Rows.ThreadRow> threads(String host, String containerId, long fromTs, long toTs, int res) {
+        return series(RowKind.THREAD, host, containerId, fromTs, toTs, res);
+    }
 
-    List<Rows.CpuRow> cpus(String host, long fromTs, long toTs, int res);
+    default List<Rows.CpuRow> cpus(String host, long fromTs, long toTs, int res) {
+        return series(RowKind.CPU, host, null, fromTs, toTs, res);
+    }
 
-    List<Rows.AgentRow> agent(String host, long fromTs, long toTs, int res);
+    default List<Rows.AgentRow> agent(String host, long fromTs, long toTs, int res) {
+        return series(RowKind.AGENT, host, null, fromTs, toTs, res);
+    }
 
     /**
      * The recorded files of a host whose events overlap [from, to) (epoch seconds: a file from

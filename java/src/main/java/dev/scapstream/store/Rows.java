@@ -63,8 +63,12 @@ public final class Rows {
                              long fileInBytes, long fileOutBytes, long netInBytes, long netOutBytes,
                              long syscalls, long syscallErrors) {}
 
+    /**
+     * I/O on one file by one process; {@code opens} counts its successful opens, {@code openErrors}
+     * the opens of its path that failed (csysdig's OPENS and ERRORS).
+     */
     public record FileRow(String host, String containerId, long pid, String file, long ts, int res,
-                          long bytesIn, long bytesOut, long opsIn, long opsOut) {}
+                          long bytesIn, long bytesOut, long opsIn, long opsOut, long opens, long openErrors) {}
 
     /** A connection: l4 protocol and tuple (cip:cport->sip:sport) as libsinsp names it. */
     public record ConnectionRow(String host, String containerId, long pid, String l4, String tuple,
@@ -106,4 +110,15 @@ public final class Rows {
      * its stored times and size (its own times say which days hold it, see the Cassandra store).
      */
     public record Recording(String host, String path, long firstNs, long lastNs, long bytes, boolean gone) {}
+
+    /** A process: a pid and its start (clone time, 0 = before the capture), since pids are reused. */
+    public record ProcessKey(long pid, long startTs) {
+        public static ProcessKey of(ProcessRow r) {
+            return new ProcessKey(r.pid(), r.startTs());
+        }
+
+        public static ProcessKey of(ProcessInfo p) {
+            return new ProcessKey(p.pid(), p.startTs());
+        }
+    }
 }

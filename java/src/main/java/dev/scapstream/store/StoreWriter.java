@@ -107,21 +107,8 @@ public final class StoreWriter implements AutoCloseable {
 
     private static MetricsBatch merge(MetricsBatch a, MetricsBatch b) {
         MetricsBatch m = new MetricsBatch();
-        for (MetricsBatch x : new MetricsBatch[] {a, b}) {
-            m.containers.addAll(x.containers);
-            m.processes.addAll(x.processes);
-            m.files.addAll(x.files);
-            m.connections.addAll(x.connections);
-            m.ports.addAll(x.ports);
-            m.syscalls.addAll(x.syscalls);
-            m.errnos.addAll(x.errnos);
-            m.threads.addAll(x.threads);
-            m.cpus.addAll(x.cpus);
-            m.agent.addAll(x.agent);
-            m.processInfos.addAll(x.processInfos);
-            m.containerInfos.addAll(x.containerInfos);
-            m.recordings.addAll(x.recordings);
-        }
+        m.addAll(a);
+        m.addAll(b);
         return m;
     }
 

@@ -70,13 +70,15 @@ public final class Catalog {
             .sortBy("CPU");
 
     public static final View<Rows.FileRow> FILES = View.of("files", "Files",
-                    "bytes and operations per file, over every process that used it",
+                    "bytes, operations, opens and failed opens per file, over every process that used it",
                     MetricsStore::files, Rows.FileRow::pid, Rows.FileRow::ts)
             .sum("BYTES IN", Unit.BYTES, (r, n) -> r.bytesIn())
             .sum("BYTES OUT", Unit.BYTES, (r, n) -> r.bytesOut())
             .sum("BYTES", Unit.BYTES, (r, n) -> r.bytesIn() + r.bytesOut())
             .sum("OPS IN", Unit.COUNT, (r, n) -> r.opsIn())
             .sum("OPS OUT", Unit.COUNT, (r, n) -> r.opsOut())
+            .sum("OPENS", Unit.COUNT, (r, n) -> r.opens())
+            .sum("ERRORS", Unit.COUNT, (r, n) -> r.openErrors())
             .key("FILENAME", Unit.TEXT, (r, n) -> r.file())
             .sortBy("BYTES");
 
@@ -89,6 +91,8 @@ public final class Catalog {
             .sum("BYTES", Unit.BYTES, (r, n) -> r.bytesIn() + r.bytesOut())
             .sum("OPS IN", Unit.COUNT, (r, n) -> r.opsIn())
             .sum("OPS OUT", Unit.COUNT, (r, n) -> r.opsOut())
+            .sum("OPENS", Unit.COUNT, (r, n) -> r.opens())
+            .sum("ERRORS", Unit.COUNT, (r, n) -> r.openErrors())
             .key("DIRECTORY", Unit.TEXT, (r, n) -> directory(r.file()))
             .sortBy("BYTES");
 

@@ -1,5 +1,6 @@
 package dev.scapstream.aggregate;
 
+import dev.scapstream.store.RowKind;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scapstream.testsupport.Aggregation;
 import dev.scapstream.testsupport.TestData;
@@ -100,7 +101,7 @@ class AggregationTruthTest {
         // (after its threads have exited) included
         java.util.Map<Long, java.util.Set<String>> filed = new java.util.HashMap<>();
         for (var b : a.batches) {
-            for (var r : b.processes) if (r.res() == 1) filed.computeIfAbsent(r.pid(), k -> new java.util.TreeSet<>()).add(r.containerId());
+            for (var r : b.rows(RowKind.PROCESS)) if (r.res() == 1) filed.computeIfAbsent(r.pid(), k -> new java.util.TreeSet<>()).add(r.containerId());
         }
         for (JsonNode w : truth.path("workloads")) {
             String container = w.path("container_id").asText("host");
@@ -254,7 +255,7 @@ class AggregationTruthTest {
         }
         assertTrue(lastRss[0] > 0);
         long lastRow = -1;
-        for (var b : a.batches) for (var r : b.processes) if (r.res() == 1 && r.pid() == p.pid()) lastRow = r.vmRssKb();
+        for (var b : a.batches) for (var r : b.rows(RowKind.PROCESS)) if (r.res() == 1 && r.pid() == p.pid()) lastRow = r.vmRssKb();
         assertEquals(lastRss[0], lastRow, "last per-second RSS row equals the last value in the trace");
     }
 
@@ -267,16 +268,16 @@ class AggregationTruthTest {
         for (int i = 0; i < first.batches.size(); i++) {
             var x = first.batches.get(i);
             var y = second.batches.get(i);
-            assertEquals(x.containers, y.containers);
-            assertEquals(x.processes, y.processes);
-            assertEquals(x.files, y.files);
-            assertEquals(x.connections, y.connections);
-            assertEquals(x.ports, y.ports);
-            assertEquals(x.syscalls, y.syscalls);
-            assertEquals(x.errnos, y.errnos);
-            assertEquals(x.threads, y.threads);
-            assertEquals(x.cpus, y.cpus);
-            assertEquals(x.processInfos, y.processInfos);
+            assertEquals(x.rows(RowKind.CONTAINER), y.rows(RowKind.CONTAINER));
+            assertEquals(x.rows(RowKind.PROCESS), y.rows(RowKind.PROCESS));
+            assertEquals(x.rows(RowKind.FILE), y.rows(RowKind.FILE));
+            assertEquals(x.rows(RowKind.CONNECTION), y.rows(RowKind.CONNECTION));
+            assertEquals(x.rows(RowKind.PORT), y.rows(RowKind.PORT));
+            assertEquals(x.rows(RowKind.SYSCALL), y.rows(RowKind.SYSCALL));
+            assertEquals(x.rows(RowKind.ERRNO), y.rows(RowKind.ERRNO));
+            assertEquals(x.rows(RowKind.THREAD), y.rows(RowKind.THREAD));
+            assertEquals(x.rows(RowKind.CPU), y.rows(RowKind.CPU));
+            assertEquals(x.rows(RowKind.PROCESS_INFO), y.rows(RowKind.PROCESS_INFO));
         }
         assertEquals(first.summary, second.summary);
     }
@@ -287,10 +288,10 @@ class AggregationTruthTest {
         int checked = 0;
         for (var b : a.batches) {
             java.util.Map<String, Long> threads = new java.util.HashMap<>();
-            for (var t : b.threads) {
+            for (var t : b.rows(RowKind.THREAD)) {
                 if (t.res() == 1) threads.merge(t.containerId() + "/" + t.pid() + "@" + t.ts(), t.cpuNs(), Long::sum);
             }
-            for (var p : b.processes) {
+            for (var p : b.rows(RowKind.PROCESS)) {
                 if (p.res() != 1) continue;
                 long sum = threads.getOrDefault(p.containerId() + "/" + p.pid() + "@" + p.ts(), 0L);
                 assertEquals(p.cpuNs(), sum, "pid " + p.pid() + " at " + p.ts() + ": process vs its threads");
@@ -306,13 +307,13 @@ class AggregationTruthTest {
         for (var b : a.batches) {
             long total = 0;
             int cpus = 0;
-            for (var c : b.cpus) {
+            for (var c : b.rows(RowKind.CPU)) {
                 if (c.res() != 1) continue;
                 assertTrue(c.busyNs() <= 1_000_000_000L, "cpu " + c.cpu() + " at " + c.ts() + ": " + c.busyNs());
                 total += c.busyNs();
                 cpus++;
             }
-            long containers = b.containers.stream().filter(r -> r.res() == 1).mapToLong(r -> Math.max(0, r.cpuNs())).sum();
+            long containers = b.rows(RowKind.CONTAINER).stream().filter(r -> r.res() == 1).mapToLong(r -> Math.max(0, r.cpuNs())).sum();
             assertTrue(containers <= Math.max(1, cpus) * 1_000_000_000L, "containers' CPU in one second: " + containers);
             assertTrue(containers <= total, "containers " + containers + " vs busy " + total);
         }

@@ -1,5 +1,6 @@
 package dev.scapstream.aggregate;
 
+import dev.scapstream.store.RowKind;
 import dev.scapstream.capture.BatchDecoder;
 import dev.scapstream.capture.EventTypes;
 import dev.scapstream.capture.RecordLayout;
@@ -39,7 +40,7 @@ class CpuSourcesTest {
             new BatchDecoder(agg.dictionaries()).decode(b.buffer(), b.used(), agg);
             agg.finish();
             List<Rows.ProcessRow> rows = new ArrayList<>();
-            for (MetricsBatch m : closed) for (Rows.ProcessRow r : m.processes) if (r.res() == 1 && r.pid() == 100) rows.add(r);
+            for (MetricsBatch m : closed) for (Rows.ProcessRow r : m.rows(RowKind.PROCESS)) if (r.res() == 1 && r.pid() == 100) rows.add(r);
             return rows;
         }
     }

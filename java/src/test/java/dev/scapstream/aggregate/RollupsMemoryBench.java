@@ -1,5 +1,6 @@
 package dev.scapstream.aggregate;
 
+import dev.scapstream.store.RowKind;
 import dev.scapstream.store.MetricsBatch;
 import dev.scapstream.store.Rows;
 
@@ -38,8 +39,8 @@ public final class RollupsMemoryBench {
             MetricsBatch b = new MetricsBatch();
             List<Long> exited = new ArrayList<>();
             for (int p = 0; p < procs; p++, pid++) {
-                for (String n : names) b.syscalls.add(new Rows.SyscallRow("h", "host", pid, n, t0 + s, 1, 3, 0, 100, 50));
-                b.processes.add(new Rows.ProcessRow("h", "host", pid, t0 * 1_000_000_000L, t0 + s, 1, 10, -1, -1,
+                for (String n : names) b.rows(RowKind.SYSCALL).add(new Rows.SyscallRow("h", "host", pid, n, t0 + s, 1, 3, 0, 100, 50));
+                b.rows(RowKind.PROCESS).add(new Rows.ProcessRow("h", "host", pid, t0 * 1_000_000_000L, t0 + s, 1, 10, -1, -1,
                         Rows.CpuSource.SWITCH, 100, 50, 50, 0, 0, 0, 0, 0, 0, 0, keys, 0));
                 exited.add(pid);
             }

@@ -1,5 +1,6 @@
 package dev.scapstream.aggregate;
 
+import dev.scapstream.store.RowKind;
 import dev.scapstream.store.MetricsBatch;
 import dev.scapstream.store.Rows;
 import dev.scapstream.store.Rows.CpuSource;
@@ -47,7 +48,7 @@ class RollupsTest {
         int checked = 0;
         Map<List<Object>, Integer> firstBatchOfDayRow = new LinkedHashMap<>();
         for (int i = 0; i <= last; i++) {
-            for (Rows.ProcessRow p : a.batches.get(i).processes) {
+            for (Rows.ProcessRow p : a.batches.get(i).rows(RowKind.PROCESS)) {
                 if (p.res() == 86400) firstBatchOfDayRow.putIfAbsent(List.of(p.pid(), p.startTs()), i);
             }
         }
@@ -81,7 +82,7 @@ class RollupsTest {
             List<Rows.SyscallRow> written = new ArrayList<>();
             List<Integer> where = new ArrayList<>();
             for (int i = 0; i < out.size(); i++) {
-                for (Rows.SyscallRow s : out.get(i).syscalls) {
+                for (Rows.SyscallRow s : out.get(i).rows(RowKind.SYSCALL)) {
                     if (s.res() == res) {
                         written.add(s);
                         where.add(i);
@@ -106,9 +107,9 @@ class RollupsTest {
         for (int s = 0; s < 100; s++) { // a process a second, 10 syscalls each, exiting in that second
             MetricsBatch b = new MetricsBatch();
             long pid = 1000 + s;
-            for (int k = 0; k < 10; k++) b.syscalls.add(syscall(pid, "call" + k, t0 + s, k + 1, 10));
+            for (int k = 0; k < 10; k++) b.rows(RowKind.SYSCALL).add(syscall(pid, "call" + k, t0 + s, k + 1, 10));
             r.add(b, t0 + s, List.of(pid));
-            rowsAtExit += b.syscalls.stream().filter(x -> x.res() == 3600 && x.pid() == pid).count();
+            rowsAtExit += b.rows(RowKind.SYSCALL).stream().filter(x -> x.res() == 3600 && x.pid() == pid).count();
             assertTrue(r.keysHeld() <= 30 + 10, "keys held after second " + s + ": " + r.keysHeld());
         }
         assertEquals(100 * 10, rowsAtExit, "every exited process's 1 h rows were written in its exit second");
@@ -117,23 +118,23 @@ class RollupsTest {
 
         // pid 1099 is still held: its key is merged (one process's calls on top of the other's)
         MetricsBatch again = new MetricsBatch();
-        again.syscalls.add(syscall(1099, "call0", t0 + 120, 5, 10));
+        again.rows(RowKind.SYSCALL).add(syscall(1099, "call0", t0 + 120, 5, 10));
         r.add(again, t0 + 120, List.of(1099L));
-        Rows.SyscallRow hour = again.syscalls.stream().filter(x -> x.res() == 3600).findFirst().orElseThrow();
+        Rows.SyscallRow hour = again.rows(RowKind.SYSCALL).stream().filter(x -> x.res() == 3600).findFirst().orElseThrow();
         assertEquals(1 + 5, hour.calls());
         assertEquals(0, r.keysRestarted());
 
         // pid 1000 was forgotten: a new key of it the same day is counted
         MetricsBatch reused = new MetricsBatch();
-        reused.syscalls.add(syscall(1000, "call0", t0 + 121, 7, 10));
+        reused.rows(RowKind.SYSCALL).add(syscall(1000, "call0", t0 + 121, 7, 10));
         r.add(reused, t0 + 121, List.of(1000L));
         assertEquals(1, r.keysRestarted());
-        assertEquals(7, reused.syscalls.stream().filter(x -> x.res() == 3600).findFirst().orElseThrow().calls());
+        assertEquals(7, reused.rows(RowKind.SYSCALL).stream().filter(x -> x.res() == 3600).findFirst().orElseThrow().calls());
 
         // nothing forgotten is written again, and what is held is written once at the end
         MetricsBatch tail = new MetricsBatch();
         r.flush(tail, t0 + 121);
-        assertEquals(List.of(), tail.syscalls.stream().filter(x -> x.res() != 10).toList(),
+        assertEquals(List.of(), tail.rows(RowKind.SYSCALL).stream().filter(x -> x.res() != 10).toList(),
                 "1 h / 1 d rows of exited processes were all written at their exits");
     }
 
@@ -142,31 +143,31 @@ class RollupsTest {
         Rollups r = new Rollups();
         long t0 = 1_700_000_000L - Math.floorMod(1_700_000_000L, 10);
         MetricsBatch a = new MetricsBatch();
-        a.processes.add(process(9, t0, 0, CpuSource.SWITCH));
+        a.rows(RowKind.PROCESS).add(process(9, t0, 0, CpuSource.SWITCH));
         r.add(a, t0);
         MetricsBatch b = new MetricsBatch();
-        b.processes.add(process(9, t0 + 1, -1, CpuSource.SWITCH));
+        b.rows(RowKind.PROCESS).add(process(9, t0 + 1, -1, CpuSource.SWITCH));
         r.add(b, t0 + 1);
         MetricsBatch c = new MetricsBatch();
-        c.processes.add(process(9, t0 + 2, 40, CpuSource.SWITCH));
+        c.rows(RowKind.PROCESS).add(process(9, t0 + 2, 40, CpuSource.SWITCH));
         r.add(c, t0 + 2);
         MetricsBatch tail = new MetricsBatch();
         r.flush(tail, t0 + 2);
-        assertEquals(3, tail.processes.size());
-        for (Rows.ProcessRow p : tail.processes) assertEquals(40, p.cpuNs(), "0 + unknown + 40 at " + p.res());
+        assertEquals(3, tail.rows(RowKind.PROCESS).size());
+        for (Rows.ProcessRow p : tail.rows(RowKind.PROCESS)) assertEquals(40, p.cpuNs(), "0 + unknown + 40 at " + p.res());
 
         Rollups u = new Rollups();
         MetricsBatch d = new MetricsBatch();
-        d.processes.add(process(9, t0, -1, CpuSource.UNKNOWN));
+        d.rows(RowKind.PROCESS).add(process(9, t0, -1, CpuSource.UNKNOWN));
         u.add(d, t0);
         MetricsBatch tail2 = new MetricsBatch();
         u.flush(tail2, t0);
-        for (Rows.ProcessRow p : tail2.processes) assertEquals(-1, p.cpuNs(), "nothing known at " + p.res());
+        for (Rows.ProcessRow p : tail2.rows(RowKind.PROCESS)) assertEquals(-1, p.cpuNs(), "nothing known at " + p.res());
     }
 
     private static MetricsBatch second(Rollups r, long sec, Rows.SyscallRow row, List<Long> exited) {
         MetricsBatch b = new MetricsBatch();
-        if (row != null) b.syscalls.add(row);
+        if (row != null) b.rows(RowKind.SYSCALL).add(row);
         r.add(b, sec, exited);
         return b;
     }
@@ -198,7 +199,8 @@ class RollupsTest {
                     Rows.FileRow f = g.get(0);
                     return new Rows.FileRow(f.host(), f.containerId(), f.pid(), f.file(), ts, res,
                             sum(g, Rows.FileRow::bytesIn), sum(g, Rows.FileRow::bytesOut),
-                            sum(g, Rows.FileRow::opsIn), sum(g, Rows.FileRow::opsOut));
+                            sum(g, Rows.FileRow::opsIn), sum(g, Rows.FileRow::opsOut),
+                            sum(g, Rows.FileRow::opens), sum(g, Rows.FileRow::openErrors));
                 });
         compare(name, "connections", stored.connections, Rows.ConnectionRow::res, Rows.ConnectionRow::ts,
                 x -> List.of(x.containerId(), x.pid(), x.l4(), x.tuple()),
@@ -358,16 +360,16 @@ class RollupsTest {
         final Map<List<Object>, Rows.AgentRow> agent = new LinkedHashMap<>();
 
         void write(MetricsBatch b) {
-            for (var x : b.containers) containers.put(List.of(x.containerId(), x.ts(), x.res()), x);
-            for (var x : b.processes) processes.put(List.of(x.containerId(), x.pid(), x.startTs(), x.ts(), x.res()), x);
-            for (var x : b.files) files.put(List.of(x.containerId(), x.pid(), x.file(), x.ts(), x.res()), x);
-            for (var x : b.connections) connections.put(List.of(x.containerId(), x.pid(), x.l4(), x.tuple(), x.ts(), x.res()), x);
-            for (var x : b.ports) ports.put(List.of(x.containerId(), x.l4(), x.port(), x.ts(), x.res()), x);
-            for (var x : b.syscalls) syscalls.put(List.of(x.containerId(), x.pid(), x.syscall(), x.ts(), x.res()), x);
-            for (var x : b.errnos) errnos.put(List.of(x.containerId(), x.pid(), x.syscall(), x.errno(), x.ts(), x.res()), x);
-            for (var x : b.threads) threads.put(List.of(x.containerId(), x.pid(), x.tid(), x.ts(), x.res()), x);
-            for (var x : b.cpus) cpus.put(List.of(x.cpu(), x.ts(), x.res()), x);
-            for (var x : b.agent) agent.put(List.of(x.ts(), x.res()), x);
+            for (var x : b.rows(RowKind.CONTAINER)) containers.put(List.of(x.containerId(), x.ts(), x.res()), x);
+            for (var x : b.rows(RowKind.PROCESS)) processes.put(List.of(x.containerId(), x.pid(), x.startTs(), x.ts(), x.res()), x);
+            for (var x : b.rows(RowKind.FILE)) files.put(List.of(x.containerId(), x.pid(), x.file(), x.ts(), x.res()), x);
+            for (var x : b.rows(RowKind.CONNECTION)) connections.put(List.of(x.containerId(), x.pid(), x.l4(), x.tuple(), x.ts(), x.res()), x);
+            for (var x : b.rows(RowKind.PORT)) ports.put(List.of(x.containerId(), x.l4(), x.port(), x.ts(), x.res()), x);
+            for (var x : b.rows(RowKind.SYSCALL)) syscalls.put(List.of(x.containerId(), x.pid(), x.syscall(), x.ts(), x.res()), x);
+            for (var x : b.rows(RowKind.ERRNO)) errnos.put(List.of(x.containerId(), x.pid(), x.syscall(), x.errno(), x.ts(), x.res()), x);
+            for (var x : b.rows(RowKind.THREAD)) threads.put(List.of(x.containerId(), x.pid(), x.tid(), x.ts(), x.res()), x);
+            for (var x : b.rows(RowKind.CPU)) cpus.put(List.of(x.cpu(), x.ts(), x.res()), x);
+            for (var x : b.rows(RowKind.AGENT)) agent.put(List.of(x.ts(), x.res()), x);
         }
 
         int count() {

@@ -1,5 +1,6 @@
 package dev.scapstream.aggregate;
 
+import dev.scapstream.store.RowKind;
 import dev.scapstream.store.MetricsBatch;
 import dev.scapstream.store.Rows;
 import dev.scapstream.store.Rows.CpuSource;
@@ -14,9 +15,9 @@ class RunSummaryBoundTest {
     private static MetricsBatch second(long ts, long... pids) {
         MetricsBatch b = new MetricsBatch();
         for (long pid : pids) {
-            b.processes.add(new Rows.ProcessRow("h", "host", pid, 1, ts, 1, 1_000_000L * pid, 0, 0, CpuSource.SWITCH,
+            b.rows(RowKind.PROCESS).add(new Rows.ProcessRow("h", "host", pid, 1, ts, 1, 1_000_000L * pid, 0, 0, CpuSource.SWITCH,
                     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0));
-            if (ts == pid) b.processInfos.add(new Rows.ProcessInfo("h", "host", pid, 1, 1, 0, "p" + pid, "", "", ""));
+            if (ts == pid) b.rows(RowKind.PROCESS_INFO).add(new Rows.ProcessInfo("h", "host", pid, 1, 1, 0, "p" + pid, "", "", ""));
         }
         return b;
     }

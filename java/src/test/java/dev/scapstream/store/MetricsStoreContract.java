@@ -114,53 +114,53 @@ public abstract class MetricsStoreContract {
     protected static final Kind<Rows.ContainerRow> CONTAINER = new Kind<>("containerSeries", true, 1,
             (a, s) -> new Rows.ContainerRow(a.host, a.cid, a.ts, a.res, v(s, 1), source(s), v(s, 2), v(s, 3),
                     v(s, 4), v(s, 5), v(s, 6), v(s, 7), v(s, 8), v(s, 9), v(s, 10), v(s, 11), v(s, 12), i(s, 13)),
-            (b, r) -> b.containers.add(r), MetricsStore::containerSeries);
+            (b, r) -> b.rows(RowKind.CONTAINER).add(r), MetricsStore::containerSeries);
 
     protected static final Kind<Rows.ProcessRow> PROCESS = new Kind<>("processSeries", true, 8,
             (a, s) -> new Rows.ProcessRow(a.host, a.cid, 4000 + a.sub, 1_700_000_000L + a.sub, a.ts, a.res,
                     v(s, 1), v(s, 2), v(s, 3), source(s), v(s, 4), v(s, 5), v(s, 6), v(s, 7), v(s, 8), v(s, 9),
                     v(s, 10), v(s, 11), v(s, 12), v(s, 13), v(s, 14), v(s, 15)),
-            (b, r) -> b.processes.add(r), MetricsStore::processSeries);
+            (b, r) -> b.rows(RowKind.PROCESS).add(r), MetricsStore::processSeries);
 
     protected static final Kind<Rows.FileRow> FILE = new Kind<>("files", true, 8,
             (a, s) -> new Rows.FileRow(a.host, a.cid, 4000 + a.sub / 2, "/var/log/" + a.tag + "app-" + a.sub + ".log",
-                    a.ts, a.res, v(s, 1), v(s, 2), v(s, 3), v(s, 4)),
-            (b, r) -> b.files.add(r), MetricsStore::files);
+                    a.ts, a.res, v(s, 1), v(s, 2), v(s, 3), v(s, 4), v(s, 5), v(s, 6)),
+            (b, r) -> b.rows(RowKind.FILE).add(r), MetricsStore::files);
 
     protected static final Kind<Rows.ConnectionRow> CONNECTION = new Kind<>("connections", true, 8,
             (a, s) -> new Rows.ConnectionRow(a.host, a.cid, 4000 + a.sub / 2, (a.sub % 2 == 0 ? "tcp" : "udp") + a.tag,
                     "10.0.0.1:" + (40000 + a.sub) + "->10.0.0.2:" + (8000 + a.sub) + a.tag, 8000 + a.sub,
                     a.ts, a.res, v(s, 1), v(s, 2)),
-            (b, r) -> b.connections.add(r), MetricsStore::connections);
+            (b, r) -> b.rows(RowKind.CONNECTION).add(r), MetricsStore::connections);
 
     protected static final Kind<Rows.PortRow> PORT = new Kind<>("ports", true, 8,
             (a, s) -> new Rows.PortRow(a.host, a.cid, (a.sub % 2 == 0 ? "tcp" : "udp") + a.tag, 8000 + a.sub / 2,
                     a.ts, a.res, v(s, 1), v(s, 2)),
-            (b, r) -> b.ports.add(r), MetricsStore::ports);
+            (b, r) -> b.rows(RowKind.PORT).add(r), MetricsStore::ports);
 
     protected static final Kind<Rows.SyscallRow> SYSCALL = new Kind<>("syscalls", true, 8,
             (a, s) -> new Rows.SyscallRow(a.host, a.cid, 4000 + a.sub / 4, SYSCALLS[a.sub % 4] + a.tag, a.ts, a.res,
                     v(s, 1), v(s, 2), v(s, 3), v(s, 4)),
-            (b, r) -> b.syscalls.add(r), MetricsStore::syscalls);
+            (b, r) -> b.rows(RowKind.SYSCALL).add(r), MetricsStore::syscalls);
 
     protected static final Kind<Rows.ErrnoRow> ERRNO = new Kind<>("errnos", true, 8,
             (a, s) -> new Rows.ErrnoRow(a.host, a.cid, 4000 + a.sub / 4, SYSCALLS[a.sub / 2 % 2] + a.tag, 2 + a.sub % 2,
                     a.ts, a.res, v(s, 1)),
-            (b, r) -> b.errnos.add(r), MetricsStore::errnos);
+            (b, r) -> b.rows(RowKind.ERRNO).add(r), MetricsStore::errnos);
 
     protected static final Kind<Rows.ThreadRow> THREAD = new Kind<>("threads", true, 8,
             (a, s) -> new Rows.ThreadRow(a.host, a.cid, 4000 + a.sub / 4, (4000 + a.sub / 4) * 10L + a.sub % 4,
                     a.ts, a.res, v(s, 1)),
-            (b, r) -> b.threads.add(r), MetricsStore::threads);
+            (b, r) -> b.rows(RowKind.THREAD).add(r), MetricsStore::threads);
 
     protected static final Kind<Rows.CpuRow> CPU = new Kind<>("cpus", false, 8,
             (a, s) -> new Rows.CpuRow(a.host, a.sub, a.ts, a.res, v(s, 1)),
-            (b, r) -> b.cpus.add(r), (st, h, c, from, to, res) -> st.cpus(h, from, to, res));
+            (b, r) -> b.rows(RowKind.CPU).add(r), (st, h, c, from, to, res) -> st.cpus(h, from, to, res));
 
     protected static final Kind<Rows.AgentRow> AGENT = new Kind<>("agent", false, 1,
             (a, s) -> new Rows.AgentRow(a.host, a.ts, a.res, v(s, 1), v(s, 2), v(s, 3), v(s, 4), v(s, 5), v(s, 6),
                     v(s, 7)),
-            (b, r) -> b.agent.add(r), (st, h, c, from, to, res) -> st.agent(h, from, to, res));
+            (b, r) -> b.rows(RowKind.AGENT).add(r), (st, h, c, from, to, res) -> st.agent(h, from, to, res));
 
     protected static final List<Kind<?>> KINDS =
             List.of(CONTAINER, PROCESS, FILE, CONNECTION, PORT, SYSCALL, ERRNO, THREAD, CPU, AGENT);
@@ -227,10 +227,10 @@ public abstract class MetricsStoreContract {
         long day = 86_400;
         MetricsBatch b = new MetricsBatch();
         // containers of two hosts over days far apart: the span is the earliest first and the latest last
-        b.containerInfos.add(ctr(H1, C1, 1_790_000_000L, 1_790_000_000L + 5, ""));
-        b.containerInfos.add(ctr(H1, C1, 1_790_000_000L, 1_790_000_000L + 3 * day, ""));
-        b.containerInfos.add(ctr(H2, C1, 1_790_000_000L - 7 * day, 1_790_000_000L - 6 * day, ""));
-        b.containerInfos.add(ctr(H2, "0123456789ab", 1_790_000_000L + day, 1_790_000_000L + 9 * day + 17, ""));
+        b.rows(RowKind.CONTAINER_INFO).add(ctr(H1, C1, 1_790_000_000L, 1_790_000_000L + 5, ""));
+        b.rows(RowKind.CONTAINER_INFO).add(ctr(H1, C1, 1_790_000_000L, 1_790_000_000L + 3 * day, ""));
+        b.rows(RowKind.CONTAINER_INFO).add(ctr(H2, C1, 1_790_000_000L - 7 * day, 1_790_000_000L - 6 * day, ""));
+        b.rows(RowKind.CONTAINER_INFO).add(ctr(H2, "0123456789ab", 1_790_000_000L + day, 1_790_000_000L + 9 * day + 17, ""));
         store.write(b);
         assertArrayEquals(new long[] {1_790_000_000L - 7 * day, 1_790_000_000L + 9 * day + 18}, store.span());
         assertEquals(List.of(H1, H2), store.hostsOf(C1));
@@ -246,8 +246,8 @@ public abstract class MetricsStoreContract {
         List<Rows.ProcessInfo> procs = List.of(proc(H1, C1, 100, 0, 0, ""), proc(H1, C1, 101, 1000, 1050, ""),
                 proc(H1, C1, 101, 1060, 0, "")); // pid reuse: same pid, another start
         List<Rows.ContainerInfo> ctrs = List.of(ctr(H1, C1, 1000, 1100, ""), ctr(H1, C2, 900, 1200, ""));
-        b.processInfos.addAll(procs);
-        b.containerInfos.addAll(ctrs);
+        b.rows(RowKind.PROCESS_INFO).addAll(procs);
+        b.rows(RowKind.CONTAINER_INFO).addAll(ctrs);
         store.write(b);
 
         for (Kind<?> k : KINDS) {
@@ -282,9 +282,9 @@ public abstract class MetricsStoreContract {
                 Rows.CpuSource.PROCINFO, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, Long.MIN_VALUE);
         Rows.PortRow port = new Rows.PortRow(H1, C1, "tcp", 65535, 1L << 40, 1, big, small);
         MetricsBatch b = new MetricsBatch();
-        b.containers.add(c);
-        b.processes.add(p);
-        b.ports.add(port);
+        b.rows(RowKind.CONTAINER).add(c);
+        b.rows(RowKind.PROCESS).add(p);
+        b.rows(RowKind.PORT).add(port);
         store.write(b);
         assertEquals(List.of(c), store.containerSeries(H1, C1, 1L << 40, (1L << 40) + 1, 1));
         assertEquals(List.of(p), store.processSeries(H1, C1, 1L << 40, (1L << 40) + 1, 1));
@@ -315,10 +315,10 @@ public abstract class MetricsStoreContract {
     void twoVersionsOfAProcessAndAContainerInOneBatchMergeLikeTwoWrites() {
         long ns = 1_000_000_000L;
         MetricsBatch b = new MetricsBatch();
-        b.processInfos.add(new Rows.ProcessInfo(H1, C1, 500, 7, 1000 * ns, 0, "sh", "/bin/sh", "-c cat f", "root"));
-        b.processInfos.add(new Rows.ProcessInfo(H1, C1, 500, 7, 1000 * ns, 1002 * ns, "cat", "/bin/cat", "", ""));
-        b.containerInfos.add(new Rows.ContainerInfo(H1, C1, "web", "", "docker", 1000, 1000));
-        b.containerInfos.add(new Rows.ContainerInfo(H1, C1, "", "nginx:1", "", 1001, 1001));
+        b.rows(RowKind.PROCESS_INFO).add(new Rows.ProcessInfo(H1, C1, 500, 7, 1000 * ns, 0, "sh", "/bin/sh", "-c cat f", "root"));
+        b.rows(RowKind.PROCESS_INFO).add(new Rows.ProcessInfo(H1, C1, 500, 7, 1000 * ns, 1002 * ns, "cat", "/bin/cat", "", ""));
+        b.rows(RowKind.CONTAINER_INFO).add(new Rows.ContainerInfo(H1, C1, "web", "", "docker", 1000, 1000));
+        b.rows(RowKind.CONTAINER_INFO).add(new Rows.ContainerInfo(H1, C1, "", "nginx:1", "", 1001, 1001));
         store.write(b);
         assertEquals(List.of(new Rows.ProcessInfo(H1, C1, 500, 7, 1000 * ns, 1002 * ns, "cat", "/bin/cat", "-c cat f",
                 "root")), store.processes(H1, C1, 0, 10_000));
@@ -336,10 +336,10 @@ public abstract class MetricsStoreContract {
         MetricsBatch b = new MetricsBatch();
         long seed = 1;
         for (Kind<?> k : KINDS) seed = addGrid(k, b, seed);
-        b.processInfos.add(proc(H1, C1, 100, 5, 0, ""));
-        b.processInfos.add(proc(H2, C2, 200, 5, 50, ""));
-        b.containerInfos.add(ctr(H1, C1, 5, 60, ""));
-        b.containerInfos.add(ctr(H2, C2, 5, 60, ""));
+        b.rows(RowKind.PROCESS_INFO).add(proc(H1, C1, 100, 5, 0, ""));
+        b.rows(RowKind.PROCESS_INFO).add(proc(H2, C2, 200, 5, 50, ""));
+        b.rows(RowKind.CONTAINER_INFO).add(ctr(H1, C1, 5, 60, ""));
+        b.rows(RowKind.CONTAINER_INFO).add(ctr(H2, C2, 5, 60, ""));
         store.write(b);
         Map<String, List<?>> once = snapshot(List.of(H1, H2), List.of(C1, C2), 0, 1000);
         store.write(b);
@@ -503,8 +503,8 @@ public abstract class MetricsStoreContract {
                 proc(H1, C2, 1, 50 * s, 0, ""),             // another container
                 proc(H2, C1, 1, 50 * s, 0, ""));            // another host
         MetricsBatch b = new MetricsBatch();
-        b.processInfos.addAll(alive);
-        b.processInfos.addAll(notAlive);
+        b.rows(RowKind.PROCESS_INFO).addAll(alive);
+        b.rows(RowKind.PROCESS_INFO).addAll(notAlive);
         store.write(b);
         assertSameRows(alive, store.processes(H1, C1, from, to), "alive in [100, 200)");
         assertEquals(List.of(proc(H1, C2, 1, 50 * s, 0, "")), store.processes(H1, C2, from, to));
@@ -524,7 +524,7 @@ public abstract class MetricsStoreContract {
         Rows.ProcessInfo lateBlank = new Rows.ProcessInfo(H1, C1, 42, running.ppid(), 100, 0, "", "", "", "");
         for (Rows.ProcessInfo p : List.of(running, exited, lateBlank)) {
             MetricsBatch b = new MetricsBatch();
-            b.processInfos.add(p);
+            b.rows(RowKind.PROCESS_INFO).add(p);
             store.write(b);
         }
         // a late or retried write that still saw it running neither revives it nor blanks its command
@@ -539,7 +539,7 @@ public abstract class MetricsStoreContract {
         Rows.ContainerInfo renamed = new Rows.ContainerInfo(H1, C1, "web-2", "", "", 120, 300);
         for (Rows.ContainerInfo c : List.of(first, blank, renamed)) {
             MetricsBatch b = new MetricsBatch();
-            b.containerInfos.add(c);
+            b.rows(RowKind.CONTAINER_INFO).add(c);
             store.write(b);
         }
         Rows.ContainerInfo merged = new Rows.ContainerInfo(H1, C1, "web-2", "nginx:1.25", "docker", 50, 300);
@@ -560,8 +560,8 @@ public abstract class MetricsStoreContract {
                 ctr(H1, "d", to, to + 5, ""),
                 ctr(H2, "e", 3000, 4000, ""));
         MetricsBatch b = new MetricsBatch();
-        b.containerInfos.addAll(seen);
-        b.containerInfos.addAll(unseen);
+        b.rows(RowKind.CONTAINER_INFO).addAll(seen);
+        b.rows(RowKind.CONTAINER_INFO).addAll(unseen);
         store.write(b);
         Predicate<Rows.ContainerInfo> onH1 = c -> c.host().equals(H1);
         assertSameRows(seen.stream().filter(onH1).toList(), store.containers(H1, from, to), "on " + H1);
@@ -573,11 +573,11 @@ public abstract class MetricsStoreContract {
     @Test
     void hostsListsEveryHostThatWroteAnything() {
         MetricsBatch b = new MetricsBatch();
-        b.agent.add(AGENT.row(new At("only-agent", C1, 10, 1), 1));
-        b.containerInfos.add(ctr("only-container-info", C2, 1, 2, ""));
-        b.processInfos.add(proc("only-process-info", C1, 5, 1, 0, ""));
-        b.errnos.add(ERRNO.row(new At("only-errnos", C1, 10, 1), 2));
-        b.cpus.add(CPU.row(new At("only-agent", C1, 10, 1), 3));
+        b.rows(RowKind.AGENT).add(AGENT.row(new At("only-agent", C1, 10, 1), 1));
+        b.rows(RowKind.CONTAINER_INFO).add(ctr("only-container-info", C2, 1, 2, ""));
+        b.rows(RowKind.PROCESS_INFO).add(proc("only-process-info", C1, 5, 1, 0, ""));
+        b.rows(RowKind.ERRNO).add(ERRNO.row(new At("only-errnos", C1, 10, 1), 2));
+        b.rows(RowKind.CPU).add(CPU.row(new At("only-agent", C1, 10, 1), 3));
         store.write(b);
         List<String> hosts = store.hosts();
         assertEquals(4, hosts.size(), hosts.toString());
@@ -598,7 +598,7 @@ public abstract class MetricsStoreContract {
 
     private void writeRecordings(Rows.Recording... notices) {
         MetricsBatch b = new MetricsBatch();
-        b.recordings.addAll(List.of(notices));
+        b.rows(RowKind.RECORDING).addAll(List.of(notices));
         store.write(b);
     }
 
@@ -667,8 +667,8 @@ public abstract class MetricsStoreContract {
         Map<Kind<?>, List<?>> written = new LinkedHashMap<>();
         long seed = 1;
         for (Kind<?> k : KINDS) seed = addExpiryRows(k, b, written, seed);
-        b.processInfos.add(proc(H1, C1, 1, 10, 20, ""));
-        b.containerInfos.add(ctr(H1, C1, 10, 20, ""));
+        b.rows(RowKind.PROCESS_INFO).add(proc(H1, C1, 1, 10, 20, ""));
+        b.rows(RowKind.CONTAINER_INFO).add(ctr(H1, C1, 10, 20, ""));
         store.write(b);
 
         long older = written.values().stream().flatMap(List::stream)
@@ -728,8 +728,8 @@ public abstract class MetricsStoreContract {
             MetricsBatch b = new MetricsBatch();
             Map<Kind<?>, Object> rows = new LinkedHashMap<>();
             for (Kind<?> k : KINDS) rows.put(k, addOne(k, b, at, seed++));
-            b.processInfos.add(proc(s, s + "/ctr", 7, 1, 0, s));
-            b.containerInfos.add(ctr(s, s + "/ctr", 1, 100, s));
+            b.rows(RowKind.PROCESS_INFO).add(proc(s, s + "/ctr", 7, 1, 0, s));
+            b.rows(RowKind.CONTAINER_INFO).add(ctr(s, s + "/ctr", 1, 100, s));
             store.write(b);
             for (Kind<?> k : KINDS) {
                 assertEquals(List.of(rows.get(k)), k.query(store, s, s + "/ctr", 0, 1000, 1), k.name + " with " + s);

@@ -1,5 +1,6 @@
 package dev.scapstream.testsupport;
 
+import dev.scapstream.store.RowKind;
 import dev.scapstream.aggregate.Rollups;
 import dev.scapstream.store.MetricsBatch;
 import dev.scapstream.store.Rows;
@@ -47,7 +48,7 @@ public final class SyntheticSeconds {
             for (int p = 0; p < processes; p++) {
                 long pid = 10_000L + c * 1000L + p;
                 if (s == 0) {
-                    b.processInfos.add(new Rows.ProcessInfo(host, cid, pid, 1, startNs + p, 0, "w" + p, "/usr/bin/w",
+                    b.rows(RowKind.PROCESS_INFO).add(new Rows.ProcessInfo(host, cid, pid, 1, startNs + p, 0, "w" + p, "/usr/bin/w",
                             "--container " + c + " --id " + p, "app"));
                 }
                 long cpu = 1_000_000L * (1 + (ts + p + c) % 9);
@@ -59,26 +60,26 @@ public final class SyntheticSeconds {
                 fin += fi;
                 fout += fo;
                 events += 50 + p;
-                b.processes.add(new Rows.ProcessRow(host, cid, pid, startNs + p, ts, 1, cpu, cpu / 2, cpu / 2,
+                b.rows(RowKind.PROCESS).add(new Rows.ProcessRow(host, cid, pid, startNs + p, ts, 1, cpu, cpu / 2, cpu / 2,
                         Rows.CpuSource.SWITCH, rss * 3, rss, rss + 8, 0, p, 0, fi, fo, 0, 0, 50 + p, p % 5 == 0 ? 1 : 0));
                 if (!flows) continue;
-                if (fo > 0) b.files.add(new Rows.FileRow(host, cid, pid, "/var/log/w" + p + ".log", ts, 1, 0, fo, 0, 1));
-                if (fi > 0) b.files.add(new Rows.FileRow(host, cid, pid, "/data/in" + p, ts, 1, fi, 0, 1, 0));
+                if (fo > 0) b.rows(RowKind.FILE).add(new Rows.FileRow(host, cid, pid, "/var/log/w" + p + ".log", ts, 1, 0, fo, 0, 1, 0, 0));
+                if (fi > 0) b.rows(RowKind.FILE).add(new Rows.FileRow(host, cid, pid, "/data/in" + p, ts, 1, fi, 0, 1, 0, p % 7 == 0 ? 1 : 0, 0));
                 if (p % 10 == 0) {
-                    b.syscalls.add(new Rows.SyscallRow(host, cid, pid, "write", ts, 1, 50 + p, p % 5 == 0 ? 1 : 0,
+                    b.rows(RowKind.SYSCALL).add(new Rows.SyscallRow(host, cid, pid, "write", ts, 1, 50 + p, p % 5 == 0 ? 1 : 0,
                             1000L * (50 + p), 9000));
                 }
             }
-            b.connections.add(new Rows.ConnectionRow(host, cid, 10_000L + c * 1000L, "tcp",
+            b.rows(RowKind.CONNECTION).add(new Rows.ConnectionRow(host, cid, 10_000L + c * 1000L, "tcp",
                     "10.1." + (c / 250) + "." + (c % 250) + ":40000->10.0.0.1:5432", 5432, ts, 1, 100 + ts % 10, 200));
-            b.ports.add(new Rows.PortRow(host, cid, "tcp", 5432, ts, 1, 100 + ts % 10, 200));
-            b.containers.add(new Rows.ContainerRow(host, cid, ts, 1, cpuSum, Rows.CpuSource.SWITCH, rssSum, rssSum + 8,
+            b.rows(RowKind.PORT).add(new Rows.PortRow(host, cid, "tcp", 5432, ts, 1, 100 + ts % 10, 200));
+            b.rows(RowKind.CONTAINER).add(new Rows.ContainerRow(host, cid, ts, 1, cpuSum, Rows.CpuSource.SWITCH, rssSum, rssSum + 8,
                     rssSum * 3, 0, fin, fout, 0, 100 + ts % 10, 200, 0, 0, processes));
-            b.containerInfos.add(new Rows.ContainerInfo(host, cid, "svc-" + c, "registry/svc:" + (c % 7), "docker",
+            b.rows(RowKind.CONTAINER_INFO).add(new Rows.ContainerInfo(host, cid, "svc-" + c, "registry/svc:" + (c % 7), "docker",
                     start, ts));
         }
-        for (int cpu = 0; cpu < 2; cpu++) b.cpus.add(new Rows.CpuRow(host, cpu, ts, 1, 400_000_000L + ts % 1000));
-        b.agent.add(new Rows.AgentRow(host, ts, 1, events, 0, 0, 0, 0, 0, 0));
+        for (int cpu = 0; cpu < 2; cpu++) b.rows(RowKind.CPU).add(new Rows.CpuRow(host, cpu, ts, 1, 400_000_000L + ts % 1000));
+        b.rows(RowKind.AGENT).add(new Rows.AgentRow(host, ts, 1, events, 0, 0, 0, 0, 0, 0));
         rollups.add(b, ts);
         return b;
     }

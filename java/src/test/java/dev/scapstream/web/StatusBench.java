@@ -1,5 +1,6 @@
 package dev.scapstream.web;
 
+import dev.scapstream.store.RowKind;
 import dev.scapstream.store.MetricsBatch;
 import dev.scapstream.store.MetricsStore;
 import dev.scapstream.store.Rows;
@@ -49,8 +50,8 @@ public final class StatusBench {
                 for (int c = 0; c < CONTAINERS; c++) {
                     String id = String.format("%06x%06x", h, c);
                     long first = day0 + 60L * c, last = day0 + d * 86400L + 86000;
-                    b.containerInfos.add(new Rows.ContainerInfo("host-" + h, id, "app-" + c, "example/app:" + c, "docker", first, last));
-                    b.containers.add(new Rows.ContainerRow("host-" + h, id, last, 1, 1_000_000, Rows.CpuSource.SWITCH, 100, 100,
+                    b.rows(RowKind.CONTAINER_INFO).add(new Rows.ContainerInfo("host-" + h, id, "app-" + c, "example/app:" + c, "docker", first, last));
+                    b.rows(RowKind.CONTAINER).add(new Rows.ContainerRow("host-" + h, id, last, 1, 1_000_000, Rows.CpuSource.SWITCH, 100, 100,
                             400, 0, 0, 0, 0, 0, 0, 10, 0, 1));
                 }
             }

@@ -1,5 +1,6 @@
 package dev.scapstream.web;
 
+import dev.scapstream.store.RowKind;
 import dev.scapstream.aggregate.Rollups;
 import dev.scapstream.store.MetricsBatch;
 import dev.scapstream.store.MetricsStore;
@@ -29,7 +30,7 @@ final class SyntheticStore {
             MetricsBatch b = new MetricsBatch();
             if (s == 0) {
                 for (int p = 0; p < processes; p++) {
-                    b.processInfos.add(new Rows.ProcessInfo(HOST, CONTAINER, 1000 + p, p == 0 ? 1 : 1000, startNs + p, 0,
+                    b.rows(RowKind.PROCESS_INFO).add(new Rows.ProcessInfo(HOST, CONTAINER, 1000 + p, p == 0 ? 1 : 1000, startNs + p, 0,
                             "worker-" + p, "/usr/bin/worker", "--id " + p + " --threads 4", "app"));
                 }
             }
@@ -43,24 +44,24 @@ final class SyntheticStore {
                 rssSum += rss;
                 in += fi;
                 out += fo;
-                b.processes.add(new Rows.ProcessRow(HOST, CONTAINER, 1000 + p, startNs + p, ts, 1, cpu, cpu * 3 / 4, cpu / 4,
+                b.rows(RowKind.PROCESS).add(new Rows.ProcessRow(HOST, CONTAINER, 1000 + p, startNs + p, ts, 1, cpu, cpu * 3 / 4, cpu / 4,
                         Rows.CpuSource.SWITCH, rss * 4, rss, rss + 64, 0, 10, 0, fi, fo, p < 2 ? 1500 : 0, p < 2 ? 900 : 0,
                         40 + p, p % 10 == 0 ? 1 : 0));
-                if (fi > 0) b.files.add(new Rows.FileRow(HOST, CONTAINER, 1000 + p, "/data/in-" + p + ".db", ts, 1, fi, 0, 1, 0));
-                if (fo > 0) b.files.add(new Rows.FileRow(HOST, CONTAINER, 1000 + p, "/var/log/w-" + p + ".log", ts, 1, 0, fo, 0, 2));
-                b.syscalls.add(new Rows.SyscallRow(HOST, CONTAINER, 1000 + p, p % 2 == 0 ? "read" : "write", ts, 1, 40 + p,
+                if (fi > 0) b.rows(RowKind.FILE).add(new Rows.FileRow(HOST, CONTAINER, 1000 + p, "/data/in-" + p + ".db", ts, 1, fi, 0, 1, 0, 0, 0));
+                if (fo > 0) b.rows(RowKind.FILE).add(new Rows.FileRow(HOST, CONTAINER, 1000 + p, "/var/log/w-" + p + ".log", ts, 1, 0, fo, 0, 2, 0, 0));
+                b.rows(RowKind.SYSCALL).add(new Rows.SyscallRow(HOST, CONTAINER, 1000 + p, p % 2 == 0 ? "read" : "write", ts, 1, 40 + p,
                         p % 10 == 0 ? 1 : 0, 40_000L * (40 + p), 90_000));
-                if (p % 10 == 0) b.errnos.add(new Rows.ErrnoRow(HOST, CONTAINER, 1000 + p, "read", 11, ts, 1, 1));
+                if (p % 10 == 0) b.rows(RowKind.ERRNO).add(new Rows.ErrnoRow(HOST, CONTAINER, 1000 + p, "read", 11, ts, 1, 1));
             }
             for (int c = 0; c < 2; c++) {
-                b.connections.add(new Rows.ConnectionRow(HOST, CONTAINER, 1000 + c, "tcp",
+                b.rows(RowKind.CONNECTION).add(new Rows.ConnectionRow(HOST, CONTAINER, 1000 + c, "tcp",
                         "10.0.0." + (2 + c) + ":4" + c + "000->10.0.0.1:5432", 5432, ts, 1, 1500, 900));
             }
-            b.ports.add(new Rows.PortRow(HOST, CONTAINER, "tcp", 5432, ts, 1, 3000, 1800));
-            b.containers.add(new Rows.ContainerRow(HOST, CONTAINER, ts, 1, cpuSum, Rows.CpuSource.SWITCH, rssSum, rssSum + 64,
+            b.rows(RowKind.PORT).add(new Rows.PortRow(HOST, CONTAINER, "tcp", 5432, ts, 1, 3000, 1800));
+            b.rows(RowKind.CONTAINER).add(new Rows.ContainerRow(HOST, CONTAINER, ts, 1, cpuSum, Rows.CpuSource.SWITCH, rssSum, rssSum + 64,
                     rssSum * 4, 0, in, out, processes, 3000, 1800, 0, 0, processes));
-            b.containerInfos.add(new Rows.ContainerInfo(HOST, CONTAINER, "bench-app", "example/app:1.0", "docker", start, ts));
-            b.agent.add(new Rows.AgentRow(HOST, ts, 1, 50_000, 0, 0, 0, 0, 0, 0));
+            b.rows(RowKind.CONTAINER_INFO).add(new Rows.ContainerInfo(HOST, CONTAINER, "bench-app", "example/app:1.0", "docker", start, ts));
+            b.rows(RowKind.AGENT).add(new Rows.AgentRow(HOST, ts, 1, 50_000, 0, 0, 0, 0, 0, 0));
             rollups.add(b, ts);
             append(pending, b);
             if (pending.rowCount() > 20_000) {
@@ -76,18 +77,18 @@ final class SyntheticStore {
     }
 
     private static void append(MetricsBatch to, MetricsBatch from) {
-        add(to.containers, from.containers);
-        add(to.processes, from.processes);
-        add(to.files, from.files);
-        add(to.connections, from.connections);
-        add(to.ports, from.ports);
-        add(to.syscalls, from.syscalls);
-        add(to.errnos, from.errnos);
-        add(to.threads, from.threads);
-        add(to.cpus, from.cpus);
-        add(to.agent, from.agent);
-        add(to.processInfos, from.processInfos);
-        add(to.containerInfos, from.containerInfos);
+        add(to.rows(RowKind.CONTAINER), from.rows(RowKind.CONTAINER));
+        add(to.rows(RowKind.PROCESS), from.rows(RowKind.PROCESS));
+        add(to.rows(RowKind.FILE), from.rows(RowKind.FILE));
+        add(to.rows(RowKind.CONNECTION), from.rows(RowKind.CONNECTION));
+        add(to.rows(RowKind.PORT), from.rows(RowKind.PORT));
+        add(to.rows(RowKind.SYSCALL), from.rows(RowKind.SYSCALL));
+        add(to.rows(RowKind.ERRNO), from.rows(RowKind.ERRNO));
+        add(to.rows(RowKind.THREAD), from.rows(RowKind.THREAD));
+        add(to.rows(RowKind.CPU), from.rows(RowKind.CPU));
+        add(to.rows(RowKind.AGENT), from.rows(RowKind.AGENT));
+        add(to.rows(RowKind.PROCESS_INFO), from.rows(RowKind.PROCESS_INFO));
+        add(to.rows(RowKind.CONTAINER_INFO), from.rows(RowKind.CONTAINER_INFO));
     }
 
     private static <T> void add(List<T> to, List<T> from) {

@@ -1,5 +1,6 @@
 package dev.scapstream.web;
 
+import dev.scapstream.store.RowKind;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scapstream.store.MetricsBatch;
 import dev.scapstream.store.Rows;
@@ -396,10 +397,10 @@ class WebUiBrowserTest {
 
     private static MetricsBatch second(String host, long ts, long fileOut) {
         MetricsBatch m = new MetricsBatch();
-        m.containerInfos.add(new Rows.ContainerInfo(host, "c1", "c-one", "img:1", "docker", ts - 10, ts));
-        m.containers.add(new Rows.ContainerRow(host, "c1", ts, 1, 0, Rows.CpuSource.SWITCH, 0, 0, 0, 0, 0, fileOut, 1,
+        m.rows(RowKind.CONTAINER_INFO).add(new Rows.ContainerInfo(host, "c1", "c-one", "img:1", "docker", ts - 10, ts));
+        m.rows(RowKind.CONTAINER).add(new Rows.ContainerRow(host, "c1", ts, 1, 0, Rows.CpuSource.SWITCH, 0, 0, 0, 0, 0, fileOut, 1,
                 0, 0, 1, 0, 0));
-        m.agent.add(new Rows.AgentRow(host, ts, 1, 100, 0, 0, 0, 0, 0, 0));
+        m.rows(RowKind.AGENT).add(new Rows.AgentRow(host, ts, 1, 100, 0, 0, 0, 0, 0, 0));
         return m;
     }
 }

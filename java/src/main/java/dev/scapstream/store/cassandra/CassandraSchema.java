@@ -3,6 +3,7 @@ package dev.scapstream.store.cassandra;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import dev.scapstream.store.RowKind;
 import dev.scapstream.store.StoreException;
 
 import java.io.IOException;
@@ -22,7 +23,7 @@ import java.util.regex.Pattern;
  * written by a newer scapstream is refused, not written into.
  */
 final class CassandraSchema {
-    static final int VERSION = 3;
+    static final int VERSION = 4;
     private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern KEYSPACE_DDL = Pattern.compile(
             "CREATE KEYSPACE IF NOT EXISTS\\s+(\\w+)\\s+WITH replication\\s*=\\s*(\\{[^}]*\\})", Pattern.CASE_INSENSITIVE);
@@ -68,10 +69,29 @@ final class CassandraSchema {
             throw new StoreException("keyspace " + keyspace + " has schema version " + v.getInt(0) + ", this scapstream "
                     + "reads and writes version " + VERSION);
         } else if (v.getInt(0) < VERSION) {
-            // every change so far adds tables and types (2: thread_*; 3: recordings), created above where missing
+            // new tables and types (2: thread_*; 3: recordings) were created above where missing; fields
+            // a row kind gained later (4: file opens and open errors) are added to its metrics type
+            addFields(s, keyspace);
             s.execute(SimpleStatement.newInstance("UPDATE " + keyspace + ".schema_version SET version = ? WHERE id = 1",
                     VERSION));
         }
+    }
+
+    private static void addFields(CqlSession s, String keyspace) {
+        for (RowKind<?> k : RowKind.series()) {
+            String type = k.name + "_metrics";
+            Row r = s.execute(SimpleStatement.newInstance("SELECT field_names FROM system_schema.types"
+                    + " WHERE keyspace_name = ? AND type_name = ?", keyspace, type)).one();
+            if (r == null) continue;
+            List<String> fields = r.getList(0, String.class);
+            for (RowKind.Field f : k.fields()) {
+                if (f.since <= 1 || fields.contains(f.column)) continue;
+                String cql = f.type == long.class ? "bigint" : f.type == int.class ? "int"
+                        : f.type == boolean.class ? "boolean" : "text";
+                ddl(s, "ALTER TYPE " + keyspace + "." + type + " ADD " + f.column + " " + cql);
+            }
+        }
+        awaitAgreement(s);
     }
 
     /** Schema changes reach every node through gossip: wait until all report the same version. */

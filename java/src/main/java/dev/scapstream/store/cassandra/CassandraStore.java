@@ -1,5 +1,6 @@
 package dev.scapstream.store.cassandra;
 
+import dev.scapstream.store.RowKind;
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
@@ -119,16 +120,7 @@ public final class CassandraStore implements MetricsStore {
         this.where = config.toString();
         this.inFlight = new Semaphore(config.maxInFlight());
         String ks = config.keyspace();
-        addSeries(new CqlTable<>("container", Rows.ContainerRow.class), b -> b.containers);
-        addSeries(new CqlTable<>("process", Rows.ProcessRow.class, "pid", "startTs"), b -> b.processes);
-        addSeries(new CqlTable<>("file", Rows.FileRow.class, "pid", "file"), b -> b.files);
-        addSeries(new CqlTable<>("connection", Rows.ConnectionRow.class, "pid", "l4", "tuple"), b -> b.connections);
-        addSeries(new CqlTable<>("port", Rows.PortRow.class, "l4", "port"), b -> b.ports);
-        addSeries(new CqlTable<>("syscall", Rows.SyscallRow.class, "pid", "syscall"), b -> b.syscalls);
-        addSeries(new CqlTable<>("errno", Rows.ErrnoRow.class, "pid", "syscall", "errno"), b -> b.errnos);
-        addSeries(new CqlTable<>("thread", Rows.ThreadRow.class, "pid", "tid"), b -> b.threads);
-        addSeries(new CqlTable<>("cpu", Rows.CpuRow.class, "cpu"), b -> b.cpus);
-        addSeries(new CqlTable<>("agent", Rows.AgentRow.class), b -> b.agent);
+        for (RowKind<?> k : RowKind.series()) addSeries(new CqlTable<>(k));
         insertProcess = prepare("INSERT INTO " + ks + ".processes (host, container_id, day, pid, start_ts, ppid, exit_ts,"
                 + " comm, exe, args, user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ?");
         insertContainer = prepare("INSERT INTO " + ks + ".containers (host, day, id, first_seen, last_seen, name, image,"
@@ -159,7 +151,8 @@ public final class CassandraStore implements MetricsStore {
         }
     }
 
-    private <R extends Record> void addSeries(CqlTable<R> t, Function<MetricsBatch, List<R>> rows) {
+    private <R extends Record> void addSeries(CqlTable<R> t) {
+        Function<MetricsBatch, List<R>> rows = t.rowKind::of;
         String ks = config.keyspace();
         PreparedStatement[] ins = {prepare(t.insertCql(ks, 1)), prepare(t.insertCql(ks, 10))};
         PreparedStatement[] sel = {prepare(t.selectCql(ks, 1)), prepare(t.selectCql(ks, 10))};
@@ -290,9 +283,9 @@ public final class CassandraStore implements MetricsStore {
     private Prepared prepare(MetricsBatch b) {
         long micros = clockMicros.updateAndGet(prev -> Math.max(prev + 1, System.currentTimeMillis() * 1000));
         Map<String, Long> second = new HashMap<>();
-        for (Rows.AgentRow r : b.agent) second.merge(r.host(), r.ts(), Math::max);
-        for (Rows.ContainerRow r : b.containers) second.merge(r.host(), r.ts(), Math::max);
-        for (Rows.ProcessRow r : b.processes) second.merge(r.host(), r.ts(), Math::max);
+        for (Rows.AgentRow r : b.rows(RowKind.AGENT)) second.merge(r.host(), r.ts(), Math::max);
+        for (Rows.ContainerRow r : b.rows(RowKind.CONTAINER)) second.merge(r.host(), r.ts(), Math::max);
+        for (Rows.ProcessRow r : b.rows(RowKind.PROCESS)) second.merge(r.host(), r.ts(), Math::max);
         List<Prepared.ProcessDay> days = new ArrayList<>();
         for (Map.Entry<String, Long> e : second.entrySet()) {
             long day = day(e.getValue());
@@ -305,7 +298,7 @@ public final class CassandraStore implements MetricsStore {
         }
         // one version per process: two in one write share its timestamp, which Cassandra would break by value
         Map<String, Rows.ProcessInfo> infos = new LinkedHashMap<>();
-        for (Rows.ProcessInfo p : b.processInfos) infos.merge(processKey(p), p, CassandraStore::merge);
+        for (Rows.ProcessInfo p : b.rows(RowKind.PROCESS_INFO)) infos.merge(processKey(p), p, CassandraStore::merge);
         for (Rows.ProcessInfo p : infos.values()) {
             Long sec = second.get(p.host());
             long day = day(sec != null ? sec : Math.max(p.startTs(), p.exitTs()) / 1_000_000_000L);
@@ -368,7 +361,7 @@ public final class CassandraStore implements MetricsStore {
         }
         // likewise one version per container and day, merged as two writes would be
         Map<List<Object>, Rows.ContainerInfo> ctrs = new LinkedHashMap<>();
-        for (Rows.ContainerInfo c : b.containerInfos) {
+        for (Rows.ContainerInfo c : b.rows(RowKind.CONTAINER_INFO)) {
             ctrs.merge(List.of(c.host(), c.id(), day(c.lastSeen())), c, CassandraStore::merge);
         }
         for (Rows.ContainerInfo c : ctrs.values()) {
@@ -443,7 +436,7 @@ public final class CassandraStore implements MetricsStore {
      */
     private void addRecordings(MetricsBatch b, SecondWrites w, int ttl) {
         Map<List<String>, FileNotice> files = new LinkedHashMap<>();
-        for (Rows.Recording r : b.recordings) files.merge(List.of(r.host(), r.path()), FileNotice.of(r), FileNotice::then);
+        for (Rows.Recording r : b.rows(RowKind.RECORDING)) files.merge(List.of(r.host(), r.path()), FileNotice.of(r), FileNotice::then);
         for (FileNotice f : files.values()) {
             Rows.Recording at = f.values != null ? f.values : f.latest;
             long lastDay = day(Math.floorDiv(at.lastNs(), 1_000_000_000L));
@@ -775,53 +768,9 @@ public final class CassandraStore implements MetricsStore {
     }
 
     @Override
-    public List<Rows.ContainerRow> containerSeries(String host, String containerId, long fromTs, long toTs, int res) {
-        return read(Rows.ContainerRow.class, host, containerId, fromTs, toTs, res);
-    }
-
-    @Override
-    public List<Rows.ProcessRow> processSeries(String host, String containerId, long fromTs, long toTs, int res) {
-        return read(Rows.ProcessRow.class, host, containerId, fromTs, toTs, res);
-    }
-
-    @Override
-    public List<Rows.FileRow> files(String host, String containerId, long fromTs, long toTs, int res) {
-        return read(Rows.FileRow.class, host, containerId, fromTs, toTs, res);
-    }
-
-    @Override
-    public List<Rows.ConnectionRow> connections(String host, String containerId, long fromTs, long toTs, int res) {
-        return read(Rows.ConnectionRow.class, host, containerId, fromTs, toTs, res);
-    }
-
-    @Override
-    public List<Rows.PortRow> ports(String host, String containerId, long fromTs, long toTs, int res) {
-        return read(Rows.PortRow.class, host, containerId, fromTs, toTs, res);
-    }
-
-    @Override
-    public List<Rows.SyscallRow> syscalls(String host, String containerId, long fromTs, long toTs, int res) {
-        return read(Rows.SyscallRow.class, host, containerId, fromTs, toTs, res);
-    }
-
-    @Override
-    public List<Rows.ErrnoRow> errnos(String host, String containerId, long fromTs, long toTs, int res) {
-        return read(Rows.ErrnoRow.class, host, containerId, fromTs, toTs, res);
-    }
-
-    @Override
-    public List<Rows.ThreadRow> threads(String host, String containerId, long fromTs, long toTs, int res) {
-        return read(Rows.ThreadRow.class, host, containerId, fromTs, toTs, res);
-    }
-
-    @Override
-    public List<Rows.CpuRow> cpus(String host, long fromTs, long toTs, int res) {
-        return read(Rows.CpuRow.class, host, "", fromTs, toTs, res);
-    }
-
-    @Override
-    public List<Rows.AgentRow> agent(String host, long fromTs, long toTs, int res) {
-        return read(Rows.AgentRow.class, host, "", fromTs, toTs, res);
+    public <R extends Record> List<R> series(RowKind<R> kind, String host, String containerId, long fromTs, long toTs,
+                                             int res) {
+        return read(kind.type, host, kind.perContainer ? containerId : "", fromTs, toTs, res);
     }
 
     @SuppressWarnings("unchecked")

@@ -3,6 +3,7 @@ package dev.scapstream.store.cassandra;
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.scapstream.store.RecordColumns;
+import dev.scapstream.store.RowKind;
 
 import java.lang.reflect.Constructor;
 import java.lang.invoke.MethodHandle;
@@ -44,10 +45,14 @@ final class CqlTable<R extends Record> {
     private final int tsIndex;
     private final int resIndex;
 
-    /** @param clustering the key components after ts (record names), e.g. "pid", "startTs" */
-    CqlTable(String kind, Class<R> type, String... clustering) {
-        this.kind = kind;
-        this.type = type;
+    final RowKind<R> rowKind;
+
+    /** The kind's tables: its natural key after the container are the clustering columns after ts. */
+    CqlTable(RowKind<R> rowKind) {
+        this.rowKind = rowKind;
+        this.kind = rowKind.name;
+        this.type = rowKind.type;
+        List<String> clustering = rowKind.keyAfterScope();
         RecordComponent[] components = type.getRecordComponents();
         accessors = RecordColumns.getters(type);
         types = Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);

@@ -1,5 +1,6 @@
 package dev.scapstream.store.cassandra;
 
+import dev.scapstream.store.RowKind;
 import dev.scapstream.store.MetricsBatch;
 import dev.scapstream.store.RecordColumns;
 import dev.scapstream.store.Rows;
@@ -25,43 +26,30 @@ import java.util.zip.CRC32;
  * refused, never half-written to Cassandra.
  */
 final class PreparedCodec {
-    private static final byte[] MAGIC = "scapstream-spool 3\n".getBytes(StandardCharsets.US_ASCII);
-    /** Version 2 had no recordings list: its files, spooled by an older agent, still decode. */
-    private static final byte[] MAGIC_2 = "scapstream-spool 2\n".getBytes(StandardCharsets.US_ASCII);
+    /** The spool format follows the schema version: a file of version v holds the kinds and fields v had. */
+    private static final int VERSION = RowKind.all().stream().mapToInt(RowKind::version).max().orElseThrow();
+    private static final int OLDEST = 2;
 
     private PreparedCodec() {}
 
-    private record ListOf<R extends Record>(Class<R> type, Function<MetricsBatch, List<R>> list) {}
-
-    private static final List<ListOf<?>> LISTS = List.of(
-            new ListOf<>(Rows.ContainerRow.class, b -> b.containers),
-            new ListOf<>(Rows.ProcessRow.class, b -> b.processes),
-            new ListOf<>(Rows.FileRow.class, b -> b.files),
-            new ListOf<>(Rows.ConnectionRow.class, b -> b.connections),
-            new ListOf<>(Rows.PortRow.class, b -> b.ports),
-            new ListOf<>(Rows.SyscallRow.class, b -> b.syscalls),
-            new ListOf<>(Rows.ErrnoRow.class, b -> b.errnos),
-            new ListOf<>(Rows.ThreadRow.class, b -> b.threads),
-            new ListOf<>(Rows.CpuRow.class, b -> b.cpus),
-            new ListOf<>(Rows.AgentRow.class, b -> b.agent),
-            new ListOf<>(Rows.ProcessInfo.class, b -> b.processInfos),
-            new ListOf<>(Rows.ContainerInfo.class, b -> b.containerInfos),
-            new ListOf<>(Rows.Recording.class, b -> b.recordings)); // new in version 3: last
+    private static byte[] magic(int version) {
+        return ("scapstream-spool " + version + "\n").getBytes(StandardCharsets.US_ASCII);
+    }
 
     static byte[] encode(Prepared p) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
             DataOutputStream out = new DataOutputStream(bytes);
-            out.write(MAGIC);
+            out.write(magic(VERSION));
             out.writeLong(p.timestampMicros());
-            for (ListOf<?> l : LISTS) {
-                List<? extends Record> rows = l.list.apply(p.batch());
+            for (RowKind<?> k : RowKind.all()) {
+                List<? extends Record> rows = k.of(p.batch());
                 out.writeInt(rows.size());
-                for (Record r : rows) writeRecord(out, r);
+                for (Record r : rows) writeRecord(out, k, r);
             }
             out.writeInt(p.processDays().size());
             for (Prepared.ProcessDay d : p.processDays()) {
-                writeRecord(out, d.info());
+                writeRecord(out, RowKind.PROCESS_INFO, d.info());
                 out.writeLong(d.day());
             }
             out.flush();
@@ -77,23 +65,31 @@ final class PreparedCodec {
 
     /** Decodes a spool file's bytes; IOException names what is wrong with them. */
     static Prepared decode(byte[] data) throws IOException {
-        if (data.length < MAGIC.length + 16) throw new IOException("too short for a spooled second");
-        boolean v2 = startsWith(data, MAGIC_2);
-        if (!v2 && !startsWith(data, MAGIC)) throw new IOException("not a scapstream spool file");
+        int version = 0;
+        for (int v = OLDEST; v <= VERSION && version == 0; v++) {
+            if (data.length >= magic(v).length + 16 && startsWith(data, magic(v))) version = v;
+        }
+        if (version == 0) {
+            throw new IOException(data.length < magic(VERSION).length + 16 ? "too short for a spooled second"
+                    : "not a scapstream spool file");
+        }
+        int headerLength = magic(version).length;
         CRC32 crc = new CRC32();
         crc.update(data, 0, data.length - 8);
         long stored = 0;
         for (int i = data.length - 8; i < data.length; i++) stored = (stored << 8) | (data[i] & 0xff);
         if (crc.getValue() != stored) throw new IOException("checksum mismatch (torn or altered file)");
-        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data, MAGIC.length,
-                data.length - MAGIC.length - 8));
+        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data, headerLength,
+                data.length - headerLength - 8));
         long micros = in.readLong();
         MetricsBatch b = new MetricsBatch();
-        for (ListOf<?> l : v2 ? LISTS.subList(0, LISTS.size() - 1) : LISTS) readList(in, l, b);
+        for (RowKind<?> k : RowKind.all()) {
+            if (k.since <= version) readList(in, k, version, b);
+        }
         int days = count(in);
         List<Prepared.ProcessDay> pd = new ArrayList<>(days);
         for (int i = 0; i < days; i++) {
-            Rows.ProcessInfo info = readRecord(in, Rows.ProcessInfo.class);
+            Rows.ProcessInfo info = readRecord(in, RowKind.PROCESS_INFO, version);
             pd.add(new Prepared.ProcessDay(info, in.readLong()));
         }
         return new Prepared(micros, b, pd);
@@ -106,10 +102,11 @@ final class PreparedCodec {
         return true;
     }
 
-    private static <R extends Record> void readList(DataInputStream in, ListOf<R> l, MetricsBatch b) throws IOException {
+    private static <R extends Record> void readList(DataInputStream in, RowKind<R> k, int version, MetricsBatch b)
+            throws IOException {
         int n = count(in);
-        List<R> rows = l.list.apply(b);
-        for (int i = 0; i < n; i++) rows.add(readRecord(in, l.type));
+        List<R> rows = k.of(b);
+        for (int i = 0; i < n; i++) rows.add(readRecord(in, k, version));
     }
 
     private static int count(DataInputStream in) throws IOException {
@@ -118,26 +115,10 @@ final class PreparedCodec {
         return n;
     }
 
-    /** A row type's accessors, component types and constructor, looked up once per type. */
-    private record Shape(MethodHandle[] accessors, Class<?>[] types, Constructor<?> constructor) {}
-
-    private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
-        @Override
-        @SuppressWarnings("unchecked")
-        protected Shape computeValue(Class<?> type) {
-            RecordComponent[] cs = type.getRecordComponents();
-            MethodHandle[] accessors = RecordColumns.getters((Class<? extends Record>) type);
-            Class<?>[] types = Arrays.stream(cs).map(RecordComponent::getType).toArray(Class<?>[]::new);
-            return new Shape(accessors, types,
-                    RecordColumns.canonicalConstructor((Class<? extends Record>) type, types));
-        }
-    };
-
-    private static void writeRecord(DataOutputStream out, Record r) throws IOException {
-        Shape s = SHAPES.get(r.getClass());
-        for (int i = 0; i < s.types.length; i++) {
-            Object v = RecordColumns.get(s.accessors[i], r);
-            Class<?> t = s.types[i];
+    private static void writeRecord(DataOutputStream out, RowKind<?> k, Record r) throws IOException {
+        for (RowKind.Field f : k.fields()) {
+            Object v = f.get(r);
+            Class<?> t = f.type;
             if (t == long.class) out.writeLong((Long) v);
             else if (t == int.class) out.writeInt((Integer) v);
             else if (t == boolean.class) out.writeBoolean((Boolean) v);
@@ -146,22 +127,21 @@ final class PreparedCodec {
         }
     }
 
-    private static <R extends Record> R readRecord(DataInputStream in, Class<R> type) throws IOException {
-        Shape s = SHAPES.get(type);
-        Object[] args = new Object[s.types.length];
+    /** A row as a file of that version wrote it: fields added later are zero. */
+    private static <R extends Record> R readRecord(DataInputStream in, RowKind<R> k, int version) throws IOException {
+        List<RowKind.Field> fs = k.fields();
+        Object[] args = new Object[fs.size()];
         for (int i = 0; i < args.length; i++) {
-            Class<?> t = s.types[i];
-            if (t == long.class) args[i] = in.readLong();
-            else if (t == int.class) args[i] = in.readInt();
-            else if (t == boolean.class) args[i] = in.readBoolean();
-            else if (t.isEnum()) args[i] = enumValue(t, readString(in));
-            else args[i] = readString(in);
+            RowKind.Field f = fs.get(i);
+            Class<?> t = f.type;
+            boolean absent = f.since > version;
+            if (t == long.class) args[i] = absent ? 0L : in.readLong();
+            else if (t == int.class) args[i] = absent ? 0 : in.readInt();
+            else if (t == boolean.class) args[i] = absent ? false : in.readBoolean();
+            else if (t.isEnum()) args[i] = absent ? null : enumValue(t, readString(in));
+            else args[i] = absent ? null : readString(in);
         }
-        try {
-            return type.cast(s.constructor.newInstance(args));
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
+        return k.make(args);
     }
 
     private static Object enumValue(Class<?> t, String name) throws IOException {

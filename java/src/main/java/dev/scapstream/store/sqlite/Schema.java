@@ -1,5 +1,6 @@
 package dev.scapstream.store.sqlite;
 
+import dev.scapstream.store.RowKind;
 import dev.scapstream.store.StoreException;
 
 import java.io.IOException;
@@ -10,13 +11,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashSet;
+import java.util.Set;
 
 /** schema/sqlite.sql, shipped in the jar as /schema/sqlite.sql, and the version check. */
 final class Schema {
     private Schema() {}
 
     /** The version schema/sqlite.sql writes into schema_version. */
-    static final int VERSION = 3;
+    static final int VERSION = 4;
     static final String RESOURCE = "/schema/sqlite.sql";
 
     static String script() {
@@ -52,12 +55,27 @@ final class Schema {
     }
 
     /**
-     * Every change so far adds tables (2: thread_rows; 3: recordings and its index), and the script creates only what is
-     * missing: applying it again is the migration. A change of columns adds its ALTERs here.
+     * The script creates only what is missing (2: thread_rows; 3: recordings), so applying it again
+     * adds new tables; a field a row kind gained later (4: file opens and open errors) is added to
+     * its existing table as a column with a zero default.
      */
     private static void migrate(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.executeUpdate(script());
+        }
+        for (RowKind<?> k : RowKind.series()) {
+            String table = Tables.of(k).name;
+            Set<String> columns = new HashSet<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+                while (rs.next()) columns.add(rs.getString("name"));
+            }
+            for (RowKind.Field f : k.fields()) {
+                if (f.since <= 1 || columns.contains(f.column)) continue;
+                String type = f.type == String.class ? "TEXT" : "INTEGER NOT NULL DEFAULT 0";
+                try (Statement s = c.createStatement()) {
+                    s.executeUpdate("ALTER TABLE " + table + " ADD COLUMN " + f.column + " " + type);
+                }
+            }
         }
         try (PreparedStatement ps = c.prepareStatement("UPDATE schema_version SET version = ? WHERE id = 1")) {
             ps.setInt(1, VERSION);

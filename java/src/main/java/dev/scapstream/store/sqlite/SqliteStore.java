@@ -1,5 +1,6 @@
 package dev.scapstream.store.sqlite;
 
+import dev.scapstream.store.RowKind;
 import dev.scapstream.store.MetricsBatch;
 import dev.scapstream.store.MetricsStore;
 import dev.scapstream.store.Rows;
@@ -93,19 +94,7 @@ public final class SqliteStore implements MetricsStore {
             checkOpen();
             try {
                 inTransaction(writer, () -> {
-                    insert(Tables.CONTAINERS, batch.containerInfos);
-                    insert(Tables.PROCESSES, batch.processInfos);
-                    insert(Tables.CONTAINER_ROWS, batch.containers);
-                    insert(Tables.PROCESS_ROWS, batch.processes);
-                    insert(Tables.FILE_ROWS, batch.files);
-                    insert(Tables.CONNECTION_ROWS, batch.connections);
-                    insert(Tables.PORT_ROWS, batch.ports);
-                    insert(Tables.SYSCALL_ROWS, batch.syscalls);
-                    insert(Tables.ERRNO_ROWS, batch.errnos);
-                    insert(Tables.THREAD_ROWS, batch.threads);
-                    insert(Tables.CPU_ROWS, batch.cpus);
-                    insert(Tables.AGENT_ROWS, batch.agent);
-                    insert(Tables.RECORDINGS, batch.recordings);
+                    for (RowKind<?> k : RowKind.all()) insert(k, batch);
                 });
             } catch (SQLException e) {
                 throw new StoreException(where + ": write of " + batch.rowCount() + " rows failed: " + oneLine(e), e);
@@ -113,8 +102,10 @@ public final class SqliteStore implements MetricsStore {
         }
     }
 
-    private <R extends Record> void insert(RowTable<R> table, List<R> rows) throws SQLException {
+    private <R extends Record> void insert(RowKind<R> kind, MetricsBatch batch) throws SQLException {
+        List<R> rows = kind.of(batch);
         if (rows.isEmpty()) return;
+        RowTable<R> table = Tables.of(kind);
         PreparedStatement ps = inserts.get(table);
         if (ps == null) {
             ps = writer.prepareStatement(table.insertSql);
@@ -139,7 +130,7 @@ public final class SqliteStore implements MetricsStore {
 
     @Override
     public List<Rows.ContainerInfo> containers(String host, long fromTs, long toTs) {
-        RowTable<Rows.ContainerInfo> t = Tables.CONTAINERS;
+        RowTable<Rows.ContainerInfo> t = Tables.of(RowKind.CONTAINER_INFO);
         String select = "SELECT " + t.selectColumns + " FROM " + t.name + " WHERE ";
         String seen = "first_seen < ? AND last_seen >= ?";
         return host == null
@@ -149,7 +140,7 @@ public final class SqliteStore implements MetricsStore {
 
     @Override
     public List<Rows.ProcessInfo> processes(String host, String containerId, long fromTs, long toTs) {
-        RowTable<Rows.ProcessInfo> t = Tables.PROCESSES;
+        RowTable<Rows.ProcessInfo> t = Tables.of(RowKind.PROCESS_INFO);
         return query(t, "SELECT " + t.selectColumns + " FROM " + t.name
                         + " WHERE host = ? AND container_id = ? AND start_ts < ? AND (exit_ts = 0 OR exit_ts >= ?)"
                         + " ORDER BY pid, start_ts",
@@ -157,58 +148,16 @@ public final class SqliteStore implements MetricsStore {
     }
 
     @Override
-    public List<Rows.ContainerRow> containerSeries(String host, String containerId, long fromTs, long toTs, int res) {
-        return query(Tables.CONTAINER_ROWS, Tables.CONTAINER_ROWS.seriesSql, host, containerId, res, fromTs, toTs);
-    }
-
-    @Override
-    public List<Rows.ProcessRow> processSeries(String host, String containerId, long fromTs, long toTs, int res) {
-        return query(Tables.PROCESS_ROWS, Tables.PROCESS_ROWS.seriesSql, host, containerId, res, fromTs, toTs);
-    }
-
-    @Override
-    public List<Rows.FileRow> files(String host, String containerId, long fromTs, long toTs, int res) {
-        return query(Tables.FILE_ROWS, Tables.FILE_ROWS.seriesSql, host, containerId, res, fromTs, toTs);
-    }
-
-    @Override
-    public List<Rows.ConnectionRow> connections(String host, String containerId, long fromTs, long toTs, int res) {
-        return query(Tables.CONNECTION_ROWS, Tables.CONNECTION_ROWS.seriesSql, host, containerId, res, fromTs, toTs);
-    }
-
-    @Override
-    public List<Rows.PortRow> ports(String host, String containerId, long fromTs, long toTs, int res) {
-        return query(Tables.PORT_ROWS, Tables.PORT_ROWS.seriesSql, host, containerId, res, fromTs, toTs);
-    }
-
-    @Override
-    public List<Rows.SyscallRow> syscalls(String host, String containerId, long fromTs, long toTs, int res) {
-        return query(Tables.SYSCALL_ROWS, Tables.SYSCALL_ROWS.seriesSql, host, containerId, res, fromTs, toTs);
-    }
-
-    @Override
-    public List<Rows.ErrnoRow> errnos(String host, String containerId, long fromTs, long toTs, int res) {
-        return query(Tables.ERRNO_ROWS, Tables.ERRNO_ROWS.seriesSql, host, containerId, res, fromTs, toTs);
-    }
-
-    @Override
-    public List<Rows.ThreadRow> threads(String host, String containerId, long fromTs, long toTs, int res) {
-        return query(Tables.THREAD_ROWS, Tables.THREAD_ROWS.seriesSql, host, containerId, res, fromTs, toTs);
-    }
-
-    @Override
-    public List<Rows.CpuRow> cpus(String host, long fromTs, long toTs, int res) {
-        return query(Tables.CPU_ROWS, Tables.CPU_ROWS.seriesSql, host, res, fromTs, toTs);
-    }
-
-    @Override
-    public List<Rows.AgentRow> agent(String host, long fromTs, long toTs, int res) {
-        return query(Tables.AGENT_ROWS, Tables.AGENT_ROWS.seriesSql, host, res, fromTs, toTs);
+    public <R extends Record> List<R> series(RowKind<R> kind, String host, String containerId, long fromTs, long toTs,
+                                             int res) {
+        RowTable<R> t = Tables.of(kind);
+        return kind.perContainer ? query(t, t.seriesSql, host, containerId, res, fromTs, toTs)
+                : query(t, t.seriesSql, host, res, fromTs, toTs);
     }
 
     @Override
     public List<Rows.Recording> recordings(String host, long fromTs, long toTs) {
-        RowTable<Rows.Recording> t = Tables.RECORDINGS;
+        RowTable<Rows.Recording> t = Tables.of(RowKind.RECORDING);
         return query(t, "SELECT " + t.selectColumns + " FROM " + t.name
                         + " WHERE host = ? AND last_ns >= ? AND first_ns < ? ORDER BY first_ns, path",
                 host, MetricsStore.secondsToNs(fromTs), MetricsStore.secondsToNs(toTs));

@@ -1,33 +1,23 @@
 package dev.scapstream.store.sqlite;
 
+import dev.scapstream.store.RecordColumns;
+import dev.scapstream.store.RowKind;
 import dev.scapstream.store.Rows;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /** The tables of schema/sqlite.sql; a series table's order after ts is the rest of its primary key. */
 final class Tables {
     private Tables() {}
 
-    static final RowTable<Rows.ContainerRow> CONTAINER_ROWS =
-            RowTable.series("container_rows", Rows.ContainerRow.class, true, "");
-    static final RowTable<Rows.ProcessRow> PROCESS_ROWS =
-            RowTable.series("process_rows", Rows.ProcessRow.class, true, "pid, start_ts");
-    static final RowTable<Rows.FileRow> FILE_ROWS =
-            RowTable.series("file_rows", Rows.FileRow.class, true, "pid, file");
-    static final RowTable<Rows.ConnectionRow> CONNECTION_ROWS =
-            RowTable.series("connection_rows", Rows.ConnectionRow.class, true, "pid, l4, tuple");
-    static final RowTable<Rows.PortRow> PORT_ROWS =
-            RowTable.series("port_rows", Rows.PortRow.class, true, "l4, port");
-    static final RowTable<Rows.SyscallRow> SYSCALL_ROWS =
-            RowTable.series("syscall_rows", Rows.SyscallRow.class, true, "pid, syscall");
-    static final RowTable<Rows.ErrnoRow> ERRNO_ROWS =
-            RowTable.series("errno_rows", Rows.ErrnoRow.class, true, "pid, syscall, errno");
-    static final RowTable<Rows.ThreadRow> THREAD_ROWS =
-            RowTable.series("thread_rows", Rows.ThreadRow.class, true, "pid, tid");
-    static final RowTable<Rows.CpuRow> CPU_ROWS =
-            RowTable.series("cpu_rows", Rows.CpuRow.class, false, "cpu");
-    static final RowTable<Rows.AgentRow> AGENT_ROWS =
-            RowTable.series("agent_rows", Rows.AgentRow.class, false, "");
+    /** A series kind's table: {@code <kind>_rows}, keyed (host, [container_id,] res, ts, the rest of its key). */
+    private static <R extends Record> RowTable<R> series(RowKind<R> k) {
+        String after = k.keyAfterScope().stream().map(RecordColumns::column).collect(Collectors.joining(", "));
+        return RowTable.series(k.name + "_rows", k.type, k.perContainer, after);
+    }
 
     // A retried or late write must not revive an exited process nor blank known strings.
     static final RowTable<Rows.ProcessInfo> PROCESSES = RowTable.merged("processes", Rows.ProcessInfo.class,
@@ -56,10 +46,27 @@ final class Tables {
                     + " bytes = CASE WHEN excluded.gone THEN recordings.bytes ELSE excluded.bytes END,"
                     + " gone = excluded.gone");
 
-    /** The tables expire() cleans: the ones with a resolution. */
-    static final List<RowTable<?>> SERIES = List.of(CONTAINER_ROWS, PROCESS_ROWS, FILE_ROWS, CONNECTION_ROWS,
-            PORT_ROWS, SYSCALL_ROWS, ERRNO_ROWS, THREAD_ROWS, CPU_ROWS, AGENT_ROWS);
+    private static final Map<RowKind<?>, RowTable<?>> BY_KIND = byKind();
 
-    static final List<RowTable<?>> ALL = List.of(CONTAINER_ROWS, PROCESS_ROWS, FILE_ROWS, CONNECTION_ROWS,
-            PORT_ROWS, SYSCALL_ROWS, ERRNO_ROWS, THREAD_ROWS, CPU_ROWS, AGENT_ROWS, PROCESSES, CONTAINERS, RECORDINGS);
+    private static Map<RowKind<?>, RowTable<?>> byKind() {
+        Map<RowKind<?>, RowTable<?>> m = new LinkedHashMap<>();
+        for (RowKind<?> k : RowKind.series()) m.put(k, series(k));
+        m.put(RowKind.PROCESS_INFO, PROCESSES);
+        m.put(RowKind.CONTAINER_INFO, CONTAINERS);
+        m.put(RowKind.RECORDING, RECORDINGS);
+        for (RowKind<?> k : RowKind.all()) {
+            if (!m.containsKey(k)) throw new IllegalStateException("no SQLite table for row kind " + k);
+        }
+        return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    static <R extends Record> RowTable<R> of(RowKind<R> k) {
+        return (RowTable<R>) BY_KIND.get(k);
+    }
+
+    /** The tables expire() cleans: the ones with a resolution. */
+    static final List<RowTable<?>> SERIES = RowKind.series().stream().<RowTable<?>>map(Tables::of).toList();
+
+    static final List<RowTable<?>> ALL = List.copyOf(BY_KIND.values());
 }

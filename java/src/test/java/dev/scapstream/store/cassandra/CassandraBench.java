@@ -1,5 +1,6 @@
 package dev.scapstream.store.cassandra;
 
+import dev.scapstream.store.RowKind;
 import dev.scapstream.store.MetricsBatch;
 import dev.scapstream.testsupport.SyntheticSeconds;
 
@@ -48,7 +49,7 @@ public final class CassandraBench {
                     if (s >= warmup) {
                         times.add(took);
                         rows += b.rowCount();
-                        processRows += b.processes.size();
+                        processRows += b.rows(RowKind.PROCESS).size();
                         total += took;
                     }
                 }

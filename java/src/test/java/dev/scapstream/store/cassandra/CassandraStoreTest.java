@@ -1,5 +1,6 @@
 package dev.scapstream.store.cassandra;
 
+import dev.scapstream.store.RowKind;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
@@ -114,7 +115,7 @@ class CassandraStoreTest extends MetricsStoreContract {
         // what cqlsh users read: one field of the metrics cell
         MetricsBatch b = new MetricsBatch();
         Rows.ProcessRow p = PROCESS.row(new At(H1, C1, 100, 1), 3);
-        b.processes.add(p);
+        b.rows(RowKind.PROCESS).add(p);
         store.write(b);
         Row r = s.execute(SimpleStatement.newInstance("SELECT m.vm_rss_kb, m.cpu_source FROM " + KEYSPACE
                 + ".process_rows WHERE host = ? AND container_id = ? AND res = 1 AND bucket = 0", H1, C1)).one();
@@ -131,11 +132,11 @@ class CassandraStoreTest extends MetricsStoreContract {
         Rows.ContainerRow raw = CONTAINER.row(new At(H1, C1, 100, 1), 1);
         Rows.ContainerRow tens = CONTAINER.row(new At(H1, C1, 100, 10), 2);
         Rows.ProcessRow proc = PROCESS.row(new At(H1, C1, 100, 1), 3);
-        b.containers.add(raw);
-        b.containers.add(tens);
-        b.processes.add(proc);
-        b.processInfos.add(proc(H1, C1, 4000, 1, 0, ""));
-        b.containerInfos.add(ctr(H1, C1, 100, 100, ""));
+        b.rows(RowKind.CONTAINER).add(raw);
+        b.rows(RowKind.CONTAINER).add(tens);
+        b.rows(RowKind.PROCESS).add(proc);
+        b.rows(RowKind.PROCESS_INFO).add(proc(H1, C1, 4000, 1, 0, ""));
+        b.rows(RowKind.CONTAINER_INFO).add(ctr(H1, C1, 100, 100, ""));
         store.write(b);
         assertEquals(List.of(raw), store.containerSeries(H1, C1, 0, 1000, 1));
         assertEquals(List.of(proc), store.processSeries(H1, C1, 0, 1000, 1));
@@ -178,7 +179,7 @@ class CassandraStoreTest extends MetricsStoreContract {
         try (CassandraStore s = CassandraStore.open(c)) {
             MetricsBatch b = new MetricsBatch();
             Rows.ThreadRow t = new Rows.ThreadRow(H1, C1, 7, 8, 50, 1, 999);
-            b.threads.add(t);
+            b.rows(RowKind.THREAD).add(t);
             s.write(b);
             assertEquals(List.of(t), s.threads(H1, C1, 0, 100, 1));
             assertEquals(CassandraSchema.VERSION, s.session().execute(
@@ -194,7 +195,7 @@ class CassandraStoreTest extends MetricsStoreContract {
         Rows.ThreadRow t = new Rows.ThreadRow(H1, C1, 7, 8, 50, 1, 999);
         try (CassandraStore s = CassandraStore.open(c)) {
             MetricsBatch b = new MetricsBatch();
-            b.threads.add(t);
+            b.rows(RowKind.THREAD).add(t);
             s.write(b);
             // what a version 2 keyspace was: everything but the recordings table
             s.session().execute("DROP TABLE " + ks + ".recordings");
@@ -204,7 +205,7 @@ class CassandraStoreTest extends MetricsStoreContract {
             assertEquals(List.of(t), s.threads(H1, C1, 0, 100, 1), "the rows of version 2 stay");
             Rows.Recording r = new Rows.Recording(H1, "/r/x.scap", 10_000_000_000L, 11_000_000_000L, 123, false);
             MetricsBatch b = new MetricsBatch();
-            b.recordings.add(r);
+            b.rows(RowKind.RECORDING).add(r);
             s.write(b);
             assertEquals(List.of(r), s.recordings(H1, 0, 100));
             assertEquals(3, s.session().execute(
@@ -234,8 +235,8 @@ class CassandraStoreTest extends MetricsStoreContract {
         // never doubles anything: every cell of a second carries the second's own timestamp
         CqlSession s = ((CassandraStore) store).session();
         MetricsBatch b = new MetricsBatch();
-        b.containers.add(CONTAINER.row(new At(H1, C1, 100, 1), 1));
-        b.files.add(FILE.row(new At(H1, C1, 100, 1), 2));
+        b.rows(RowKind.CONTAINER).add(CONTAINER.row(new At(H1, C1, 100, 1), 1));
+        b.rows(RowKind.FILE).add(FILE.row(new At(H1, C1, 100, 1), 2));
         store.write(b);
         List<Long> stamps = new ArrayList<>();
         for (String t : List.of("container_rows.m", "file_rows.m")) {

@@ -1,5 +1,6 @@
 package dev.scapstream.store.sqlite;
 
+import dev.scapstream.store.RowKind;
 import dev.scapstream.store.MetricsBatch;
 import dev.scapstream.store.MetricsStore;
 import dev.scapstream.store.MetricsStoreContract;
@@ -66,9 +67,9 @@ class SqliteStoreTest extends MetricsStoreContract {
         Rows.ContainerRow c = CONTAINER.row(new At(H1, C1, 10, 1), 1);
         Rows.ProcessRow p = PROCESS.row(new At(H1, C1, 10, 1), 2);
         Rows.ContainerInfo info = ctr(H1, C1, 10, 10, "");
-        b.containers.add(c);
-        b.processes.add(p);
-        b.containerInfos.add(info);
+        b.rows(RowKind.CONTAINER).add(c);
+        b.rows(RowKind.PROCESS).add(p);
+        b.rows(RowKind.CONTAINER_INFO).add(info);
         store.write(b);
         store.close();
         store = SqliteStore.open(file());
@@ -97,14 +98,14 @@ class SqliteStoreTest extends MetricsStoreContract {
     void aVersionOneFileGainsThreadRowsAndKeepsItsRows() throws SQLException {
         Rows.CpuRow old = new Rows.CpuRow(H1, 0, 50, 1, 123_456);
         MetricsBatch b = new MetricsBatch();
-        b.cpus.add(old);
+        b.rows(RowKind.CPU).add(old);
         store.write(b);
         // what a version 1 file was: everything but thread_rows
         reopenAsVersion(1, "DROP TABLE thread_rows");
         assertEquals(List.of(old), store.cpus(H1, 0, 100, 1));
         MetricsBatch t = new MetricsBatch();
         Rows.ThreadRow thread = new Rows.ThreadRow(H1, C1, 7, 8, 50, 1, 999);
-        t.threads.add(thread);
+        t.rows(RowKind.THREAD).add(thread);
         store.write(t);
         assertEquals(List.of(thread), store.threads(H1, C1, 0, 100, 1));
         assertEquals(Schema.VERSION, versionOnDisk());
@@ -114,23 +115,40 @@ class SqliteStoreTest extends MetricsStoreContract {
     void aVersionTwoFileGainsTheRecordingsIndexAndKeepsItsRows() throws SQLException {
         Rows.ThreadRow thread = new Rows.ThreadRow(H1, C1, 7, 8, 50, 1, 999);
         MetricsBatch b = new MetricsBatch();
-        b.threads.add(thread);
+        b.rows(RowKind.THREAD).add(thread);
         store.write(b);
         // what a version 2 file was: everything but the recordings table and its index
         reopenAsVersion(2, "DROP INDEX recordings_by_last", "DROP TABLE recordings");
         assertEquals(List.of(thread), store.threads(H1, C1, 0, 100, 1));
         Rows.Recording r = new Rows.Recording(H1, "/r/x.scap", 10_000_000_000L, 11_000_000_000L, 123, false);
         MetricsBatch w = new MetricsBatch();
-        w.recordings.add(r);
+        w.rows(RowKind.RECORDING).add(r);
         store.write(w);
         assertEquals(List.of(r), store.recordings(H1, 0, 100));
-        assertEquals(3, versionOnDisk());
+        assertEquals(Schema.VERSION, versionOnDisk());
         store.close();
         try (Connection c = raw(file()); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE name = 'recordings_by_last'")) {
             assertEquals(1, rs.getInt(1), "the index is made too");
         }
         store = SqliteStore.open(file());
+    }
+
+    @Test
+    void aVersionThreeFileGainsFileOpensAndKeepsItsRows() throws SQLException {
+        MetricsBatch b = new MetricsBatch();
+        b.rows(RowKind.FILE).add(new Rows.FileRow(H1, C1, 7, "/etc/hosts", 50, 1, 100, 0, 2, 0, 0, 0));
+        store.write(b);
+        // what a version 3 file was: file_rows without the open counts
+        reopenAsVersion(3, "ALTER TABLE file_rows DROP COLUMN opens", "ALTER TABLE file_rows DROP COLUMN open_errors");
+        assertEquals(List.of(new Rows.FileRow(H1, C1, 7, "/etc/hosts", 50, 1, 100, 0, 2, 0, 0, 0)),
+                store.files(H1, C1, 0, 100, 1), "an older row reads with no opens");
+        MetricsBatch w = new MetricsBatch();
+        Rows.FileRow opened = new Rows.FileRow(H1, C1, 7, "/etc/shadow", 51, 1, 0, 0, 0, 0, 3, 5);
+        w.rows(RowKind.FILE).add(opened);
+        store.write(w);
+        assertEquals(List.of(opened), store.files(H1, C1, 51, 52, 1));
+        assertEquals(Schema.VERSION, versionOnDisk());
     }
 
     /** Closes the store, turns its file into an older version's (the statements undo what came later), reopens it. */
@@ -259,15 +277,15 @@ class SqliteStoreTest extends MetricsStoreContract {
     void aFailedBatchLeavesNothingAndTheStoreUsable() {
         MetricsBatch b = new MetricsBatch();
         Rows.ContainerRow good = CONTAINER.row(new At(H1, C1, 10, 1), 1);
-        b.containers.add(good);
-        b.processInfos.add(proc(H1, C1, 5, 1, 0, ""));
-        b.agent.add(new Rows.AgentRow(null, 10, 1, 1, 2, 3, 4, 5, 6, 7)); // written last, refused: no host
+        b.rows(RowKind.CONTAINER).add(good);
+        b.rows(RowKind.PROCESS_INFO).add(proc(H1, C1, 5, 1, 0, ""));
+        b.rows(RowKind.AGENT).add(new Rows.AgentRow(null, 10, 1, 1, 2, 3, 4, 5, 6, 7)); // written last, refused: no host
         StoreException e = assertThrows(StoreException.class, () -> store.write(b));
         assertOneLineNaming(file(), e);
         assertEquals(List.of(), store.containerSeries(H1, C1, 0, 100, 1));
         assertEquals(List.of(), store.processes(H1, C1, 0, 100));
 
-        b.agent.clear();
+        b.rows(RowKind.AGENT).clear();
         store.write(b);
         assertEquals(List.of(good), store.containerSeries(H1, C1, 0, 100, 1));
     }
@@ -283,8 +301,8 @@ class SqliteStoreTest extends MetricsStoreContract {
 
     private static MetricsBatch batchAt(long ts, int processes) {
         MetricsBatch b = new MetricsBatch();
-        for (int p = 0; p < processes; p++) b.processes.add(PROCESS.row(new At(H1, C1, ts, 1).sub(p), ts * 1000 + p));
-        b.containers.add(CONTAINER.row(new At(H1, C1, ts, 1), ts));
+        for (int p = 0; p < processes; p++) b.rows(RowKind.PROCESS).add(PROCESS.row(new At(H1, C1, ts, 1).sub(p), ts * 1000 + p));
+        b.rows(RowKind.CONTAINER).add(CONTAINER.row(new At(H1, C1, ts, 1), ts));
         return b;
     }
 
@@ -341,7 +359,7 @@ class SqliteStoreTest extends MetricsStoreContract {
         MetricsBatch b = new MetricsBatch();
         for (int n = 0; n < rows; n++) {
             // 1,000 processes over 100 seconds, as a host's raw rows would come in
-            b.processes.add(PROCESS.row(new At(H2, C1, 1000 + n / 1000, 1).sub(n % 1000), n));
+            b.rows(RowKind.PROCESS).add(PROCESS.row(new At(H2, C1, 1000 + n / 1000, 1).sub(n % 1000), n));
         }
         long t0 = System.nanoTime();
         store.write(b);
