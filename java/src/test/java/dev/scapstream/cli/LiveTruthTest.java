@@ -242,6 +242,22 @@ class LiveTruthTest {
         assertEquals(io.get("bytes_read").asLong(), sum(rows, r -> ((Rows.FileRow) r).bytesIn()), "bytes read");
         assertEquals(io.get("write_calls").asLong(), sum(rows, r -> ((Rows.FileRow) r).opsOut()), "write calls");
         assertEquals(io.get("read_calls").asLong(), sum(rows, r -> ((Rows.FileRow) r).opsIn()), "read calls");
+        // the workload opens its file once (loadgen.c), and every failed open names the path it tried
+        assertEquals(1, sum(rows, r -> ((Rows.FileRow) r).opens()), "opens of " + io.get("file").asText());
+        assertEquals(0, sum(rows, r -> ((Rows.FileRow) r).openErrors()), "failed opens of it");
+    }
+
+    @Test
+    void everyFailedOpenIsCountedAgainstThePathItTried() {
+        JsonNode e = truth.get("errors");
+        long pid = e.get("pid").asLong();
+        Map<String, Long> failed = new HashMap<>();
+        for (Rows.FileRow r : live.files(HOST, "host", 0, Long.MAX_VALUE, 1)) {
+            if (r.pid() == pid && r.openErrors() > 0) failed.merge(r.file(), r.openErrors(), Long::sum);
+        }
+        Map<String, Long> expected = new HashMap<>();
+        for (int i = 0; i < e.get("enoent").asInt(); i++) expected.put("/nonexistent/loadgen-" + pid + "-" + i, 1L);
+        assertEquals(expected, failed, "failed opens per file");
     }
 
     @Test
