@@ -208,7 +208,43 @@ class CassandraStoreTest extends MetricsStoreContract {
             b.rows(RowKind.RECORDING).add(r);
             s.write(b);
             assertEquals(List.of(r), s.recordings(H1, 0, 100));
-            assertEquals(3, s.session().execute(
+            assertEquals(CassandraSchema.VERSION, s.session().execute(
+                    "SELECT version FROM " + ks + ".schema_version WHERE id = 1").one().getInt(0));
+            s.session().execute("DROP KEYSPACE " + ks);
+        }
+    }
+
+    @Test
+    void aVersionThreeKeyspaceGainsFileOpensAndReadsItsOldRowsWithNone() {
+        String ks = KEYSPACE + "_v3";
+        CassandraConfig c = CassandraConfig.local(config().contactPoints(), ks);
+        try (CassandraStore s = CassandraStore.open(c)) {
+            // what a version 3 keyspace was: file metrics without the open counts, and a row of that shape
+            for (String t : List.of("file_rows", "file_rollups")) s.session().execute("DROP TABLE " + ks + "." + t);
+            s.session().execute("DROP TYPE " + ks + ".file_metrics");
+            s.session().execute("CREATE TYPE " + ks + ".file_metrics (bytes_in bigint, bytes_out bigint, ops_in bigint,"
+                    + " ops_out bigint)");
+            for (String t : List.of("file_rows", "file_rollups")) {
+                s.session().execute("CREATE TABLE " + ks + "." + t + " (host text, container_id text, res int, bucket bigint,"
+                        + " ts bigint, pid bigint, file text, m frozen<file_metrics>,"
+                        + " PRIMARY KEY ((host, container_id, res, bucket), ts, pid, file))");
+            }
+            s.session().execute("INSERT INTO " + ks + ".file_rows (host, container_id, res, bucket, ts, pid, file, m)"
+                    + " VALUES ('" + H1 + "', '" + C1 + "', 1, 0, 50, 7, '/etc/hosts',"
+                    + " {bytes_in: 100, bytes_out: 0, ops_in: 2, ops_out: 0})");
+            s.session().execute("INSERT INTO " + ks + ".buckets (host, scope, res, bucket) VALUES ('" + H1 + "', '"
+                    + C1 + "', 1, 0)");
+            s.session().execute("UPDATE " + ks + ".schema_version SET version = 3 WHERE id = 1");
+        }
+        try (CassandraStore s = CassandraStore.open(c)) {
+            assertEquals(List.of(new Rows.FileRow(H1, C1, 7, "/etc/hosts", 50, 1, 100, 0, 2, 0, 0, 0)),
+                    s.files(H1, C1, 0, 100, 1), "a version 3 row reads with no opens");
+            Rows.FileRow opened = new Rows.FileRow(H1, C1, 7, "/etc/shadow", 51, 1, 0, 0, 0, 0, 3, 5);
+            MetricsBatch b = new MetricsBatch();
+            b.rows(RowKind.FILE).add(opened);
+            s.write(b);
+            assertEquals(List.of(opened), s.files(H1, C1, 51, 52, 1));
+            assertEquals(CassandraSchema.VERSION, s.session().execute(
                     "SELECT version FROM " + ks + ".schema_version WHERE id = 1").one().getInt(0));
             s.session().execute("DROP KEYSPACE " + ks);
         }
