@@ -4,7 +4,6 @@ import dev.scapstream.store.RowKind;
 import dev.scapstream.capture.CapturePipeline;
 import dev.scapstream.capture.ContainerInfo;
 import dev.scapstream.capture.Dictionaries;
-import dev.scapstream.capture.EventNames;
 import dev.scapstream.capture.EventTypes;
 import dev.scapstream.capture.EventView;
 import dev.scapstream.capture.FdInfo;
@@ -15,6 +14,9 @@ import dev.scapstream.capture.ThreadInfo;
 import dev.scapstream.store.MetricsBatch;
 import dev.scapstream.store.Rows;
 import dev.scapstream.store.Rows.CpuSource;
+import dev.scapstream.aggregate.ContainerTable.Cont;
+import dev.scapstream.aggregate.FlowTable.Flow;
+import dev.scapstream.aggregate.ProcessTable.Proc;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,7 +39,6 @@ import java.util.function.LongSupplier;
 public final class SecondAggregator implements CapturePipeline.Consumer, Dictionaries.DictionaryListener {
     private static final long NS = 1_000_000_000L;
     private static final long TICK_NS = 10_000_000L; // procinfo ticks are 1/100 s
-    private static final int IDLE_SECONDS_BEFORE_FORGET = 60;
 
     private final String host;
     private final long graceNs;
@@ -55,127 +56,20 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
     private boolean sawProcinfo;
     private boolean sawPageFaults;
 
-    private final LongMap<Proc> procs = new LongMap<>(1024);
-    private final LongMap<Flow> files = new LongMap<>(1024);
-    private final LongMap<Flow> conns = new LongMap<>(256);
-    private final LongMap<Sys> syscalls = new LongMap<>(1024);
-    private final LongMap<Counter> errnos = new LongMap<>(256);
+    // one table per kind of row, each owning its keys, its rows and when a key may go
+    private final ProcessTable processes = new ProcessTable(dictionaries);
+    private final ContainerTable containers = new ContainerTable();
+    private final ThreadCpuTable threads = new ThreadCpuTable();
+    private final FlowTable files = new FlowTable(true, 1024);
+    private final FlowTable conns = new FlowTable(false, 256);
+    private final SyscallTable syscalls = new SyscallTable();
+    private final SecondContext ctx;
     private final LongMap<long[]> procinfoTicks = new LongMap<>(256);
-    private final LongMap<Thr> threadCpu = new LongMap<>(1024);
-    private final List<Long> idleThreads = new ArrayList<>();
-    private final List<Cont> containers = new ArrayList<>();
     private final List<long[]> exitedThreads = new ArrayList<>(); // {tid, exit ts}
     private long lastTs; // consumer thread only
     private volatile long aggregatedTs; // published once per batch for telemetry
     private long[][] cpuBusy = new long[2][4];
     private final long[] events = new long[2];
-
-    /**
-     * Per process (by pid): two slots of counters, gauges from the kernel's last report. CPU time
-     * from switch events and procinfo ticks are kept apart: one is chosen per second, never both.
-     */
-    private static final class Proc {
-        final long pid;
-        final long[] cpuNs = new long[2], userTicks = new long[2], sysTicks = new long[2];
-        long allUserTicks, allSysTicks; // since the first sample: the split when a second has none
-        final long[] fileIn = new long[2], fileOut = new long[2], netIn = new long[2], netOut = new long[2];
-        final long[] calls = new long[2], errors = new long[2];
-        final long[] rssMax = new long[2], faults = new long[2];
-        long vmSize, vmRss, vmSwap, minor, major, lastMinor = -1, lastMajor = -1;
-        long startTs, exitTs, execTs;
-        long lastActive; // second of the last activity, for processes libsinsp never knew
-        int containerKey; // 0 = host until the process's thread is known
-        boolean infoDirty = true;
-
-        Proc(long pid) {
-            this.pid = pid;
-        }
-
-        /** Empties a slot for the next second (a method, not varargs: nothing allocated per second). */
-        void clear(int s) {
-            cpuNs[s] = 0; userTicks[s] = 0; sysTicks[s] = 0; fileIn[s] = 0; fileOut[s] = 0; netIn[s] = 0; netOut[s] = 0;
-            calls[s] = 0; errors[s] = 0; rssMax[s] = 0; faults[s] = 0;
-        }
-    }
-
-    private static final class Flow {
-        final long pid;
-        final int fdKey;
-        int containerKey;
-        final long[] in = new long[2], out = new long[2], opsIn = new long[2], opsOut = new long[2];
-        final long[] opens = new long[2], openErrors = new long[2]; // files only
-        long lastActive;
-
-        Flow(long pid, int fdKey) {
-            this.pid = pid;
-            this.fdKey = fdKey;
-        }
-
-        boolean active(int s) {
-            return opsIn[s] > 0 || opsOut[s] > 0 || opens[s] > 0 || openErrors[s] > 0;
-        }
-
-        void clear(int s) {
-            in[s] = 0; out[s] = 0; opsIn[s] = 0; opsOut[s] = 0; opens[s] = 0; openErrors[s] = 0;
-        }
-    }
-
-    private static final class Sys {
-        final long pid;
-        final int nameId;
-        int containerKey;
-        final long[] calls = new long[2], errors = new long[2], latency = new long[2], maxLatency = new long[2];
-        long lastActive;
-
-        Sys(long pid, int nameId) {
-            this.pid = pid;
-            this.nameId = nameId;
-        }
-
-        void clear(int s) {
-            calls[s] = 0; errors[s] = 0; latency[s] = 0; maxLatency[s] = 0;
-        }
-    }
-
-    private static final class Counter {
-        final long pid;
-        final int nameId, errno;
-        int containerKey;
-        final long[] count = new long[2];
-        long lastActive;
-
-        Counter(long pid, int nameId, int errno) {
-            this.pid = pid;
-            this.nameId = nameId;
-            this.errno = errno;
-        }
-    }
-
-    /** One thread's switch time in the two open seconds (its process's is the sum over threads). */
-    private static final class Thr {
-        final long tid;
-        long pid;
-        int containerKey;
-        long lastActive;
-        final long[] cpuNs = new long[2];
-
-        Thr(long tid) {
-            this.tid = tid;
-        }
-    }
-
-    private static final class Cont {
-        final long[] cpuNs = new long[2], procinfoNs = new long[2], fileIn = new long[2], fileOut = new long[2], fileOps = new long[2];
-        final long[] netIn = new long[2], netOut = new long[2], calls = new long[2], errors = new long[2];
-        long firstSeen = Long.MAX_VALUE, lastSeen = Long.MIN_VALUE;
-        boolean active;
-        boolean infoDirty; // a new description (name, image) to write even when not active
-
-        void clear(int s) {
-            cpuNs[s] = 0; procinfoNs[s] = 0; fileIn[s] = 0; fileOut[s] = 0; fileOps[s] = 0; netIn[s] = 0; netOut[s] = 0; calls[s] = 0;
-            errors[s] = 0;
-        }
-    }
 
     /**
      * @param host         the host name every row carries
@@ -200,6 +94,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         this.sink = sink;
         this.dropCounters = dropCounters;
         this.lastDrops = new long[dropCounters == null ? 0 : dropCounters.length];
+        this.ctx = new SecondContext(host, dictionaries, processes);
     }
 
     @Override
@@ -215,28 +110,11 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
     }
 
     private Cont cont(int key) {
-        while (containers.size() <= key) containers.add(null);
-        Cont c = containers.get(key);
-        if (c == null) {
-            c = new Cont();
-            containers.set(key, c);
-        }
-        return c;
+        return containers.get(key);
     }
 
     private Proc proc(long pid) {
-        Proc p = procs.get(pid);
-        if (p == null) {
-            p = new Proc(pid);
-            p.lastActive = openSec; // a new key is not idle in the second that is closing next
-            ThreadInfo t = dictionaries.thread(pid);
-            if (t != null) {
-                p.startTs = t.cloneTs;
-                p.containerKey = t.containerKey;
-            }
-            procs.put(pid, p);
-        }
-        return p;
+        return processes.proc(pid, openSec);
     }
 
     @Override
@@ -286,36 +164,13 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         c.active = true;
         long res = ev.res();
         boolean failed = (flags & RecordLayout.F_FAILED) != 0;
-        int nameId = ev.nameId();
-        long sysKey = (pid << 16) | (nameId & 0xffff);
-        Sys sys = syscalls.get(sysKey);
-        if (sys == null) {
-            sys = new Sys(pid, nameId);
-            syscalls.put(sysKey, sys);
-        }
-        sys.containerKey = ck;
-        sys.lastActive = openSec;
-        sys.calls[s]++;
-        long lat = ev.latencyNs();
-        sys.latency[s] += lat;
-        if (lat > sys.maxLatency[s]) sys.maxLatency[s] = lat;
+        syscalls.count(pid, ev.nameId(), ck, openSec, s, ev.latencyNs(), failed, res);
         p.calls[s]++;
         c.calls[s]++;
         if ((flags & RecordLayout.F_OPEN) != 0) countOpen(pid, ck, ev.fdKey(), failed, s);
         if (failed) {
-            sys.errors[s]++;
             p.errors[s]++;
             c.errors[s]++;
-            int errno = (int) Math.min(4095, -res);
-            long ek = (pid << 28) | ((long) (nameId & 0xffff) << 12) | errno;
-            Counter e = errnos.get(ek);
-            if (e == null) {
-                e = new Counter(pid, nameId, errno);
-                errnos.put(ek, e);
-            }
-            e.containerKey = ck;
-            e.lastActive = openSec;
-            e.count[s]++;
             return;
         }
         boolean read = (flags & RecordLayout.F_IO_READ) != 0;
@@ -327,7 +182,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         // sysdig's rule: bytes are positive return values of I/O events; every completed call is an op
         long bytes = res > 0 ? res : 0;
         if (fd.isFile()) {
-            Flow f = flow(files, pid, fdKey, ck);
+            Flow f = files.flow(pid, fdKey, ck, openSec);
             if (read) {
                 f.in[s] += bytes;
                 f.opsIn[s]++;
@@ -341,7 +196,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
             }
             c.fileOps[s]++;
         } else if (fd.isNetwork()) {
-            Flow f = flow(conns, pid, fdKey, ck);
+            Flow f = conns.flow(pid, fdKey, ck, openSec);
             if (read) {
                 f.in[s] += bytes;
                 f.opsIn[s]++;
@@ -360,7 +215,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
     private void countOpen(long pid, int ck, int fdKey, boolean failed, int s) {
         FdInfo fd = dictionaries.fd(fdKey);
         if (fd == null || !fd.isFile()) return;
-        Flow f = flow(files, pid, fdKey, ck);
+        Flow f = files.flow(pid, fdKey, ck, openSec);
         if (failed) f.openErrors[s]++;
         else f.opens[s]++;
     }
@@ -372,18 +227,6 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
      */
     private static long pidOf(long tid, ThreadInfo t) {
         return t != null && t.pid > 0 ? t.pid : tid;
-    }
-
-    private Flow flow(LongMap<Flow> map, long pid, int fdKey, int ck) {
-        long key = (pid << 32) | (fdKey & 0xffffffffL);
-        Flow f = map.get(key);
-        if (f == null) {
-            f = new Flow(pid, fdKey);
-            map.put(key, f);
-        }
-        f.containerKey = ck;
-        f.lastActive = openSec;
-        return f;
     }
 
     /**
@@ -424,15 +267,7 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         cpuBusy[s][cpuId] += ns;
         long pid = pidOf(tid, dictionaries.thread(tid));
         proc(pid).cpuNs[s] += ns;
-        Thr th = threadCpu.get(tid);
-        if (th == null) { // once per thread, not per switch
-            th = new Thr(tid);
-            threadCpu.put(tid, th);
-        }
-        th.pid = pid;
-        th.containerKey = containerKey;
-        th.cpuNs[s] += ns;
-        th.lastActive = sec;
+        threads.credit(tid, pid, containerKey, s, sec, ns);
         Cont c = cont(containerKey);
         c.cpuNs[s] += ns;
         c.active = true;
@@ -447,10 +282,10 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
     @Override
     public void onThread(ThreadInfo t, boolean isNew) {
         if (!t.isMainThread()) return;
-        Proc p = procs.get(t.pid);
+        Proc p = processes.get(t.pid);
         if (p != null && isNew && p.startTs != t.cloneTs) {
             // pid reused: the old process is gone; forget it after its last row
-            procs.remove(t.pid);
+            processes.remove(t.pid);
         }
         p = proc(t.pid);
         // a process from before the capture keeps start 0 ("before"): a live libsinsp may later
@@ -538,91 +373,12 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         int s = (int) (sec & 1);
         MetricsBatch b = new MetricsBatch();
         CpuSource source = sawSwitch ? CpuSource.SWITCH : sawProcinfo ? CpuSource.PROCINFO : CpuSource.UNKNOWN;
-        long startNs = sec * NS;
-
-        // processes: every live one, idle or not (like csysdig); per container sums for memory
-        Map<Integer, long[]> contMem = new HashMap<>(); // key -> {rss, rssMax, vm, swap, processes}
-        List<Long> gone = new ArrayList<>();
         long capacityNs = (long) Math.max(machineCpus, cpu.cpus()) * NS;
-        boolean[] over = {false};
-        procs.forEachValue(p -> {
-            boolean alive = (p.startTs == 0 || p.startTs < end) && (p.exitTs == 0 || p.exitTs >= startNs);
-            ThreadInfo t = dictionaries.thread(p.pid);
-            if ((t == null || t.pid <= 0) && p.startTs == 0 && p.exitTs == 0) {
-                // never known to libsinsp: no start or exit will come, so it shows while active
-                // and is forgotten once idle
-                boolean active = p.cpuNs[s] > 0 || p.calls[s] > 0 || p.userTicks[s] + p.sysTicks[s] > 0;
-                if (active) p.lastActive = sec;
-                else if (sec - p.lastActive > IDLE_SECONDS_BEFORE_FORGET) gone.add(p.pid);
-                alive = active;
-            }
-            if (t != null) p.containerKey = t.containerKey; // kept: the thread may be gone by the last row
-            int ck = p.containerKey;
-            String cid = containerId(ck);
-            if (alive) {
-                // with page fault events, they are the count (minor and major alike: the tracepoint
-                // fires before the kernel knows which); else the kernel's counters as libsinsp had them
-                long minorDelta = sawPageFaults ? p.faults[s] : p.lastMinor < 0 ? 0 : Math.max(0, p.minor - p.lastMinor);
-                long majorDelta = p.lastMajor < 0 ? 0 : Math.max(0, p.major - p.lastMajor);
-                p.lastMinor = p.minor;
-                p.lastMajor = p.major;
-                long rssMax = Math.max(p.rssMax[s], p.vmRss);
-                long cpuNs, user = -1, sys = -1;
-                CpuSource rowSource = source;
-                long du = p.userTicks[s], ds = p.sysTicks[s];
-                if (du + ds == 0) {
-                    du = p.allUserTicks;
-                    ds = p.allSysTicks;
-                }
-                if (source == CpuSource.SWITCH) {
-                    cpuNs = p.cpuNs[s];
-                    if (du + ds > 0) { // the exact time, split by the ticks' ratio
-                        user = Math.round((double) cpuNs * du / (du + ds));
-                        sys = cpuNs - user;
-                        rowSource = CpuSource.SWITCH_SPLIT_BY_PROCINFO;
-                    }
-                } else if (source == CpuSource.PROCINFO) {
-                    user = p.userTicks[s] * TICK_NS;
-                    sys = p.sysTicks[s] * TICK_NS;
-                    cpuNs = user + sys;
-                } else {
-                    cpuNs = -1;
-                }
-                if (capacityNs > 0 && cpuNs > capacityNs) over[0] = true;
-                b.rows(RowKind.PROCESS).add(new Rows.ProcessRow(host, cid, p.pid, p.startTs, sec, 1, cpuNs, user, sys, rowSource,
-                        p.vmSize, p.vmRss, rssMax, p.vmSwap, minorDelta, majorDelta, p.fileIn[s], p.fileOut[s],
-                        p.netIn[s], p.netOut[s], p.calls[s], p.errors[s]));
-                long[] m = contMem.computeIfAbsent(ck, k -> new long[5]);
-                m[0] += p.vmRss;
-                m[1] += rssMax;
-                m[2] += p.vmSize;
-                m[3] += p.vmSwap;
-                m[4]++;
-            }
-            if (p.infoDirty && t != null) {
-                b.rows(RowKind.PROCESS_INFO).add(new Rows.ProcessInfo(host, cid, p.pid, t.ptid, p.startTs, p.exitTs, t.comm, t.exe,
-                        t.args, t.user));
-                p.infoDirty = false;
-            } else if (p.infoDirty && p.exitTs != 0) {
-                p.infoDirty = false;
-            }
-            p.clear(s);
-            if (p.exitTs != 0 && p.exitTs < end) gone.add(p.pid);
-        });
-        // threads that ran, filed in their process's container as the process's row is
-        threadCpu.forEachValue(x -> {
-            if (x.cpuNs[s] > 0) {
-                Proc p = procs.get(x.pid);
-                int ck = p != null ? p.containerKey : x.containerKey;
-                b.rows(RowKind.THREAD).add(new Rows.ThreadRow(host, containerId(ck), x.pid, x.tid, sec, 1, x.cpuNs[s]));
-                x.cpuNs[s] = 0;
-            } else if (sec - x.lastActive > IDLE_SECONDS_BEFORE_FORGET) {
-                idleThreads.add(x.tid);
-            }
-        });
-        for (long tid : idleThreads) threadCpu.remove(tid);
-        idleThreads.clear();
-        for (long pid : gone) procs.remove(pid);
+        List<Long> gone = new ArrayList<>();
+        ProcessTable.Closed closed = processes.emit(ctx, b, s, sec, source, sawPageFaults, capacityNs, gone);
+        boolean over = closed.overCapacity();
+        threads.emit(ctx, b, s, sec, processes);
+        for (long pid : gone) processes.remove(pid);
         // exited threads leave the table once their last second is written (a late switch-out of
         // such a thread still counts for its container and CPU, see creditCpu)
         // (not those that exited in the second still open: its rows still need their container)
@@ -631,71 +387,24 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
             dictionaries.removeThread(x[0]);
             return true;
         });
+        over |= containers.emit(ctx, b, s, sec, source, closed.memory(), capacityNs);
 
-        for (int key = 0; key < containers.size(); key++) {
-            Cont c = containers.get(key);
-            long[] m = contMem.get(key);
-            if (c == null) continue;
-            String cid = containerId(key);
-            if (!c.active && m == null) {
-                if (c.infoDirty && c.firstSeen != Long.MAX_VALUE) b.rows(RowKind.CONTAINER_INFO).add(containerInfo(key, cid, c));
-                c.infoDirty = false;
-                continue;
-            }
-            c.firstSeen = Math.min(c.firstSeen, sec);
-            c.lastSeen = Math.max(c.lastSeen, sec);
-            c.infoDirty = false;
-            long cpuNs = source == CpuSource.SWITCH ? c.cpuNs[s] : source == CpuSource.PROCINFO ? c.procinfoNs[s] : -1;
-            if (capacityNs > 0 && cpuNs > capacityNs) over[0] = true;
-            b.rows(RowKind.CONTAINER).add(new Rows.ContainerRow(host, cid, sec, 1, cpuNs, source,
-                    m == null ? 0 : m[0], m == null ? 0 : m[1], m == null ? 0 : m[2], m == null ? 0 : m[3],
-                    c.fileIn[s], c.fileOut[s], c.fileOps[s], c.netIn[s], c.netOut[s], c.calls[s], c.errors[s],
-                    m == null ? 0 : (int) m[4]));
-            b.rows(RowKind.CONTAINER_INFO).add(containerInfo(key, cid, c));
-            c.clear(s);
-            c.active = m != null;
-        }
-
-        Map<String, long[]> ports = new HashMap<>();
-        List<Long> idle = new ArrayList<>();
-        flows(b, files, s, sec, true, ports, idle);
-        flows(b, conns, s, sec, false, ports, idle);
-        for (Map.Entry<String, long[]> e : ports.entrySet()) {
-            String[] k = e.getKey().split("\u0000", 3);
-            b.rows(RowKind.PORT).add(new Rows.PortRow(host, k[0], k[1], Integer.parseInt(k[2]), sec, 1, e.getValue()[0], e.getValue()[1]));
-        }
-        idle.clear();
-        syscalls.forEachValue(x -> {
-            if (x.calls[s] > 0) {
-                b.rows(RowKind.SYSCALL).add(new Rows.SyscallRow(host, containerId(x.containerKey), x.pid, EventNames.name(x.nameId),
-                        sec, 1, x.calls[s], x.errors[s], x.latency[s], x.maxLatency[s]));
-            } else if (forgettable(x.pid, x.lastActive, sec)) {
-                idle.add((x.pid << 16) | (x.nameId & 0xffff));
-            }
-            x.clear(s);
-        });
-        for (long k : idle) syscalls.remove(k);
-        idle.clear();
-        errnos.forEachValue(x -> {
-            if (x.count[s] > 0) {
-                b.rows(RowKind.ERRNO).add(new Rows.ErrnoRow(host, containerId(x.containerKey), x.pid, EventNames.name(x.nameId),
-                        x.errno, sec, 1, x.count[s]));
-            } else if (forgettable(x.pid, x.lastActive, sec)) {
-                idle.add((x.pid << 28) | ((long) (x.nameId & 0xffff) << 12) | x.errno);
-            }
-            x.count[s] = 0;
-        });
-        for (long k : idle) errnos.remove(k);
+        Map<FlowTable.PortKey, long[]> ports = new HashMap<>();
+        files.emit(ctx, b, s, sec, ports);
+        conns.emit(ctx, b, s, sec, ports);
+        ports.forEach((k, v) -> b.rows(RowKind.PORT).add(new Rows.PortRow(host, k.containerId(), k.l4(), k.port(), sec, 1,
+                v[0], v[1])));
+        syscalls.emit(ctx, b, s, sec);
 
         long totalBusy = 0;
         for (int i = 0; i < Math.max(cpu.cpus(), cpuBusy[s].length); i++) {
             long busy = i < cpuBusy[s].length ? cpuBusy[s][i] : 0;
             totalBusy += busy;
-            if (busy > NS) over[0] = true;
+            if (busy > NS) over = true;
             if (i < cpu.cpus() || busy > 0) b.rows(RowKind.CPU).add(new Rows.CpuRow(host, i, sec, 1, busy));
             if (i < cpuBusy[s].length) cpuBusy[s][i] = 0;
         }
-        if ((capacityNs > 0 && totalBusy > capacityNs) || over[0]) cpuOverCapacity++;
+        if ((capacityNs > 0 && totalBusy > capacityNs) || over) cpuOverCapacity++;
         long[] drops = new long[6];
         for (int i = 0; dropCounters != null && i < dropCounters.length && i < drops.length; i++) {
             long v = dropCounters[i].getAsLong();
@@ -708,51 +417,5 @@ public final class SecondAggregator implements CapturePipeline.Consumer, Diction
         rollups.add(b, sec, gone);
         openSec = sec + 1;
         sink.accept(b);
-    }
-
-    private void flows(MetricsBatch b, LongMap<Flow> map, int s, long sec, boolean isFile, Map<String, long[]> ports,
-                       List<Long> idle) {
-        idle.clear();
-        map.forEachValue(f -> {
-            if (f.active(s)) {
-                FdInfo fd = dictionaries.fd(f.fdKey);
-                String cid = containerId(f.containerKey);
-                if (isFile) {
-                    b.rows(RowKind.FILE).add(new Rows.FileRow(host, cid, f.pid, fd == null ? "?" : fd.name, sec, 1, f.in[s], f.out[s],
-                            f.opsIn[s], f.opsOut[s], f.opens[s], f.openErrors[s]));
-                } else {
-                    int port = fd == null ? 0 : fd.dport;
-                    String l4 = fd == null ? "unknown" : fd.l4Name();
-                    b.rows(RowKind.CONNECTION).add(new Rows.ConnectionRow(host, cid, f.pid, l4, fd == null ? "?" : fd.name, port, sec, 1,
-                            f.in[s], f.out[s]));
-                    long[] pt = ports.computeIfAbsent(cid + "\u0000" + l4 + "\u0000" + port, k -> new long[2]);
-                    pt[0] += f.in[s];
-                    pt[1] += f.out[s];
-                }
-            } else if (forgettable(f.pid, f.lastActive, sec)) {
-                idle.add((f.pid << 32) | (f.fdKey & 0xffffffffL));
-            }
-            f.clear(s);
-        });
-        for (long k : idle) map.remove(k);
-    }
-
-    private Rows.ContainerInfo containerInfo(int key, String cid, Cont c) {
-        ContainerInfo info = dictionaries.container(key);
-        return new Rows.ContainerInfo(host, cid, info == null ? "" : info.name, info == null ? "" : info.image,
-                info == null ? "" : info.runtime, c.firstSeen, c.lastSeen);
-    }
-
-    /**
-     * An idle key is dropped after a minute, or in its first idle second once its process has left
-     * the table: under churn the keys of exited processes were most of the live heap.
-     */
-    private boolean forgettable(long pid, long lastActive, long sec) {
-        return sec - lastActive > IDLE_SECONDS_BEFORE_FORGET || procs.get(pid) == null;
-    }
-
-    private String containerId(int key) {
-        ContainerInfo c = dictionaries.container(key);
-        return c == null ? ContainerInfo.HOST_ID : c.id;
     }
 }
