@@ -171,9 +171,9 @@ class CassandraStoreTest extends MetricsStoreContract {
         CassandraConfig c = CassandraConfig.local(config().contactPoints(), ks);
         try (CassandraStore s = CassandraStore.open(c)) {
             // what a version 1 keyspace was: everything but the thread tables
-            s.session().execute("DROP TABLE " + ks + ".thread_rows");
-            s.session().execute("DROP TABLE " + ks + ".thread_rollups");
-            s.session().execute("DROP TYPE " + ks + ".thread_metrics");
+            ddl(s, "DROP TABLE " + ks + ".thread_rows");
+            ddl(s, "DROP TABLE " + ks + ".thread_rollups");
+            ddl(s, "DROP TYPE " + ks + ".thread_metrics");
             s.session().execute("UPDATE " + ks + ".schema_version SET version = 1 WHERE id = 1");
         }
         try (CassandraStore s = CassandraStore.open(c)) {
@@ -184,7 +184,7 @@ class CassandraStoreTest extends MetricsStoreContract {
             assertEquals(List.of(t), s.threads(H1, C1, 0, 100, 1));
             assertEquals(CassandraSchema.VERSION, s.session().execute(
                     "SELECT version FROM " + ks + ".schema_version WHERE id = 1").one().getInt(0));
-            s.session().execute("DROP KEYSPACE " + ks);
+            ddl(s, "DROP KEYSPACE " + ks);
         }
     }
 
@@ -198,7 +198,7 @@ class CassandraStoreTest extends MetricsStoreContract {
             b.rows(RowKind.THREAD).add(t);
             s.write(b);
             // what a version 2 keyspace was: everything but the recordings table
-            s.session().execute("DROP TABLE " + ks + ".recordings");
+            ddl(s, "DROP TABLE " + ks + ".recordings");
             s.session().execute("UPDATE " + ks + ".schema_version SET version = 2 WHERE id = 1");
         }
         try (CassandraStore s = CassandraStore.open(c)) {
@@ -210,7 +210,7 @@ class CassandraStoreTest extends MetricsStoreContract {
             assertEquals(List.of(r), s.recordings(H1, 0, 100));
             assertEquals(CassandraSchema.VERSION, s.session().execute(
                     "SELECT version FROM " + ks + ".schema_version WHERE id = 1").one().getInt(0));
-            s.session().execute("DROP KEYSPACE " + ks);
+            ddl(s, "DROP KEYSPACE " + ks);
         }
     }
 
@@ -220,12 +220,12 @@ class CassandraStoreTest extends MetricsStoreContract {
         CassandraConfig c = CassandraConfig.local(config().contactPoints(), ks);
         try (CassandraStore s = CassandraStore.open(c)) {
             // what a version 3 keyspace was: file metrics without the open counts, and a row of that shape
-            for (String t : List.of("file_rows", "file_rollups")) s.session().execute("DROP TABLE " + ks + "." + t);
-            s.session().execute("DROP TYPE " + ks + ".file_metrics");
-            s.session().execute("CREATE TYPE " + ks + ".file_metrics (bytes_in bigint, bytes_out bigint, ops_in bigint,"
+            for (String t : List.of("file_rows", "file_rollups")) ddl(s, "DROP TABLE " + ks + "." + t);
+            ddl(s, "DROP TYPE " + ks + ".file_metrics");
+            ddl(s, "CREATE TYPE " + ks + ".file_metrics (bytes_in bigint, bytes_out bigint, ops_in bigint,"
                     + " ops_out bigint)");
             for (String t : List.of("file_rows", "file_rollups")) {
-                s.session().execute("CREATE TABLE " + ks + "." + t + " (host text, container_id text, res int, bucket bigint,"
+                ddl(s, "CREATE TABLE " + ks + "." + t + " (host text, container_id text, res int, bucket bigint,"
                         + " ts bigint, pid bigint, file text, m frozen<file_metrics>,"
                         + " PRIMARY KEY ((host, container_id, res, bucket), ts, pid, file))");
             }
@@ -246,7 +246,7 @@ class CassandraStoreTest extends MetricsStoreContract {
             assertEquals(List.of(opened), s.files(H1, C1, 51, 52, 1));
             assertEquals(CassandraSchema.VERSION, s.session().execute(
                     "SELECT version FROM " + ks + ".schema_version WHERE id = 1").one().getInt(0));
-            s.session().execute("DROP KEYSPACE " + ks);
+            ddl(s, "DROP KEYSPACE " + ks);
         }
     }
 
@@ -282,5 +282,10 @@ class CassandraStoreTest extends MetricsStoreContract {
             stamps.add(r == null ? null : r.getLong(0));
         }
         assertEquals(stamps.get(0), stamps.get(1), "one timestamp for the whole second");
+    }
+
+    /** Schema changes wait for every node to agree, which takes longer than a query's default timeout on a busy machine. */
+    private static void ddl(CassandraStore s, String cql) {
+        s.session().execute(SimpleStatement.newInstance(cql).setTimeout(java.time.Duration.ofSeconds(60)));
     }
 }
