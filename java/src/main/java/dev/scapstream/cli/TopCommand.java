@@ -60,8 +60,8 @@ final class TopCommand implements Callable<Integer> {
     String at;
 
     @Option(names = {"-v", "--view"}, paramLabel = "VIEW", defaultValue = "processes",
-            description = "the first view: containers, processes, threads, files, connections, ports, syscalls, errors "
-                    + "(default ${DEFAULT-VALUE})")
+            description = "the first view: containers, processes, threads, files, directories, connections, ports, "
+                    + "syscalls, errors, page_faults, spy_users (default ${DEFAULT-VALUE})")
     String view;
 
     @Option(names = {"-d", "--delay"}, paramLabel = "MS", defaultValue = "2000",

@@ -157,8 +157,40 @@ public final class Catalog {
             .sum("COUNT", Unit.COUNT, (r, n) -> r.count())
             .sortBy("COUNT");
 
+    /** The processes of a container that started in [from, to): a process alive since before is no new command. */
+    private static List<Rows.ProcessInfo> started(MetricsStore store, String host, String containerId, long fromTs, long toTs, int res) {
+        long from = MetricsStore.secondsToNs(fromTs), to = MetricsStore.secondsToNs(toTs);
+        return store.processes(host, containerId, fromTs, toTs).stream()
+                .filter(p -> p.startTs() >= from && p.startTs() < to).toList();
+    }
+
+    /** csysdig's proc.exeline: the executable as run (argv[0]) and its arguments. */
+    private static String exeline(Rows.ProcessInfo p) {
+        String exe = p.exe() == null || p.exe().isEmpty() ? p.comm() : p.exe();
+        return p.args() == null || p.args().isEmpty() ? exe : exe + " " + p.args();
+    }
+
+    /**
+     * csysdig's Spy Users: the commands run in the window, newest first, with csysdig's TIME, USER,
+     * SHELL (the parent's pid) and Command, and the parent's name. Read from the stored processes,
+     * so it works on a store's history as on files and live; every process started, as csysdig's
+     * filter (every execve) lists them, not only those under a shell as the spy_users chisel.
+     */
+    public static final View<Rows.ProcessInfo> SPY_USERS = View.of("spy_users", "Spy Users",
+                    "the commands started in the window, newest first: time, user, parent, container",
+                    Catalog::started, Rows.ProcessInfo::pid, null)
+            .key("TIME", Unit.TIME_NS, (p, n) -> p.startTs())
+            .info("USER", Unit.TEXT, (p, n) -> p.user())
+            .key("PID", Unit.COUNT, (p, n) -> p.pid())
+            .info("SHELL", Unit.COUNT, (p, n) -> p.ppid())
+            .info("PARENT", Unit.TEXT, (p, n) -> n.parent(p).comm())
+            .info("CONTAINER", Unit.TEXT, (p, n) -> n.containerName(p.containerId()))
+            .info("Command", Unit.TEXT, (p, n) -> exeline(p))
+            .hiddenKey("CONTAINER_ID", Unit.TEXT, (p, n) -> p.containerId())
+            .sortBy("TIME");
+
     public static final List<View<?>> ALL = List.of(CONTAINERS, PROCESSES, THREADS, FILES, DIRECTORIES, CONNECTIONS, PORTS,
-            SYSCALLS, ERRORS, PAGE_FAULTS);
+            SYSCALLS, ERRORS, PAGE_FAULTS, SPY_USERS);
 
     public static View<?> byId(String id) {
         for (View<?> v : ALL) if (v.id().equals(id)) return v;

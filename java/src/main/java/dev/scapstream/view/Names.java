@@ -15,6 +15,8 @@ public final class Names {
     private final Map<String, Rows.ContainerInfo> containers = new HashMap<>();
     private final Map<String, Rows.ProcessInfo> byStart = new HashMap<>();
     private final Map<String, Rows.ProcessInfo> byPid = new HashMap<>();
+    /** pids are the host's, one process at a time: a parent may be in another container (a shim, a docker exec). */
+    private final Map<Long, List<Rows.ProcessInfo>> byHostPid = new HashMap<>();
 
     void addContainers(List<Rows.ContainerInfo> infos) {
         for (Rows.ContainerInfo c : infos) containers.put(c.id(), c);
@@ -25,6 +27,7 @@ public final class Names {
             byStart.put(p.containerId() + '/' + p.pid() + '/' + p.startTs(), p);
             // of several processes that reused a pid in the window, the latest names the pid's rows
             byPid.merge(p.containerId() + '/' + p.pid(), p, (a, b) -> b.startTs() >= a.startTs() ? b : a);
+            byHostPid.computeIfAbsent(p.pid(), k -> new java.util.ArrayList<>()).add(p);
         }
     }
 
@@ -47,5 +50,17 @@ public final class Names {
     public Rows.ProcessInfo process(String containerId, long pid) {
         Rows.ProcessInfo p = byPid.get(containerId + '/' + pid);
         return p != null ? p : NO_PROCESS;
+    }
+
+    /**
+     * A process's parent: of the processes of its ppid in this scope, in any container, the latest
+     * started at or before it (a pid reused later in the window is another process).
+     */
+    public Rows.ProcessInfo parent(Rows.ProcessInfo child) {
+        Rows.ProcessInfo best = null;
+        for (Rows.ProcessInfo p : byHostPid.getOrDefault(child.ppid(), List.of())) {
+            if (p.startTs() <= child.startTs() && (best == null || p.startTs() > best.startTs())) best = p;
+        }
+        return best != null ? best : NO_PROCESS;
     }
 }

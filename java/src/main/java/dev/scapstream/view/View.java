@@ -39,6 +39,7 @@ public final class View<R> {
 
     /**
      * @param pid the row's pid, or null for rows of no process (a process scope then shows nothing)
+     * @param ts  the row's second, or null for rows that are not a series (one row per key, no LAST column)
      * @param sortBy header of the default sort column (descending for numbers)
      */
     private View(String id, String title, String description, Fetch<R> fetch, ToLongFunction<R> pid,
@@ -52,6 +53,9 @@ public final class View<R> {
         this.columns = List.copyOf(columns);
         this.sortColumn = indexOf(sortBy);
         if (sortColumn < 0) throw new IllegalArgumentException(id + ": no column " + sortBy);
+        if (ts == null && columns.stream().anyMatch(c -> c.agg() == Agg.LAST)) {
+            throw new IllegalArgumentException(id + ": a LAST column needs the rows' ts");
+        }
         this.drills = List.copyOf(drills);
     }
 
@@ -150,7 +154,7 @@ public final class View<R> {
         }
 
         void add(R row, Names names) {
-            long t = ts.applyAsLong(row);
+            long t = ts == null ? 0 : ts.applyAsLong(row);
             for (int i = 0; i < acc.length; i++) {
                 Column<R> c = columns.get(i);
                 switch (c.agg()) {

@@ -2,7 +2,10 @@ package dev.scapstream.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scapstream.store.MetricsStore;
 import dev.scapstream.store.Rows;
+import dev.scapstream.store.cassandra.CassandraConfig;
+import dev.scapstream.store.cassandra.CassandraStore;
 import dev.scapstream.store.sqlite.SqliteStore;
 import dev.scapstream.testsupport.TestData;
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +21,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -224,6 +230,158 @@ class TopTerminalTest {
         } finally {
             dev.scapstream.store.cassandra.SharedNode.drop(ks);
         }
+    }
+
+    /**
+     * spy_users as made here from a store's processes, without the view code: those started in
+     * [from, to), newest first, each with its parent (the process of its ppid, in any container,
+     * last started before it) and its container's name.
+     */
+    private static List<Map<String, String>> started(MetricsStore s, String host, long from, long to) {
+        List<Rows.ProcessInfo> alive = new ArrayList<>();
+        Map<String, String> names = new HashMap<>();
+        for (Rows.ContainerInfo c : s.containers(host, from, to)) {
+            names.put(c.id(), c.name() == null || c.name().isEmpty() ? c.id() : c.name());
+            alive.addAll(s.processes(host, c.id(), from, to));
+        }
+        List<Rows.ProcessInfo> in = new ArrayList<>();
+        for (Rows.ProcessInfo p : alive) if (p.startTs() >= from * 1_000_000_000L && p.startTs() < to * 1_000_000_000L) in.add(p);
+        in.sort(java.util.Comparator.comparingLong(Rows.ProcessInfo::startTs).reversed().thenComparingLong(Rows.ProcessInfo::pid));
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (Rows.ProcessInfo p : in) {
+            Rows.ProcessInfo parent = null;
+            for (Rows.ProcessInfo q : alive) {
+                if (q.pid() == p.ppid() && q.startTs() <= p.startTs() && (parent == null || q.startTs() > parent.startTs())) parent = q;
+            }
+            String exe = p.exe() == null || p.exe().isEmpty() ? p.comm() : p.exe();
+            Map<String, String> r = new java.util.TreeMap<>();
+            r.put("TIME", Long.toString(p.startTs()));
+            r.put("USER", p.user() == null ? "" : p.user());
+            r.put("PID", Long.toString(p.pid()));
+            r.put("SHELL", Long.toString(p.ppid()));
+            r.put("PARENT", parent == null ? "" : parent.comm());
+            r.put("CONTAINER", names.get(p.containerId()));
+            r.put("CONTAINER_ID", p.containerId());
+            r.put("Command", p.args() == null || p.args().isEmpty() ? exe : exe + " " + p.args());
+            rows.add(r);
+        }
+        return rows;
+    }
+
+    private static List<Map<String, String>> rows(JsonNode top) {
+        List<Map<String, String>> out = new ArrayList<>();
+        for (JsonNode r : top.path("rows")) {
+            Map<String, String> m = new java.util.TreeMap<>();
+            r.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText()));
+            out.add(m);
+        }
+        return out;
+    }
+
+    /**
+     * The window for spy_users: from the second after the fixture's first process start, so that
+     * processes alive in it but started before are there to be left out.
+     */
+    private static long[] spyWindow(MetricsStore s, String host) {
+        long[] span = s.span();
+        long first = Long.MAX_VALUE;
+        for (Rows.ContainerInfo c : s.containers(host, span[0], span[1])) {
+            for (Rows.ProcessInfo p : s.processes(host, c.id(), span[0], span[1])) if (p.startTs() > 0) first = Math.min(first, p.startTs());
+        }
+        return new long[] {first / 1_000_000_000L + 1, span[1]};
+    }
+
+    private static void assertSpyUsers(MetricsStore s, String host, long[] w, JsonNode got) {
+        List<Map<String, String>> want = started(s, host, w[0], w[1]);
+        int aliveBefore = 0;
+        java.util.Set<String> containers = new java.util.HashSet<>();
+        for (Rows.ContainerInfo c : s.containers(host, w[0], w[1])) {
+            for (Rows.ProcessInfo p : s.processes(host, c.id(), w[0], w[1])) if (p.startTs() < w[0] * 1_000_000_000L) aliveBefore++;
+        }
+        for (Map<String, String> r : want) containers.add(r.get("CONTAINER_ID"));
+        // the window leaves some out, and its commands ran in containers and on the host
+        assertTrue(want.size() > 10 && aliveBefore > 0 && containers.size() > 1, want.size() + " " + aliveBefore + " " + containers);
+        assertEquals(w[0], got.path("from").asLong());
+        assertEquals(w[1], got.path("to").asLong());
+        assertEquals(want, rows(got));
+    }
+
+    @Test
+    void spyUsersJsonIsTheProcessesStartedInTheWindow() throws Exception {
+        Path db = replayed();
+        try (SqliteStore s = SqliteStore.open(db)) {
+            long[] w = spyWindow(s, "h");
+            assertSpyUsers(s, "h", w, json("--db", db.toString(), "-v", "spy_users", "--from", Long.toString(w[0]), "--to", Long.toString(w[1])));
+        }
+    }
+
+    @Test
+    void spyUsersJsonOverCassandraIsTheProcessesStartedInTheWindow() throws Exception {
+        String node = CassandraCliTest.node();
+        String ks = "topspy_" + ProcessHandle.current().pid();
+        try {
+            CliTest.Result r = CliTest.run("replay", "--cassandra", node, "--keyspace", ks, "--host", "h", "--json",
+                    "--spool", tmp.resolve("spool").toString(), TestData.fixtures().resolve("basic.scap.gz").toString());
+            assertEquals(0, r.code(), r.err());
+            try (MetricsStore s = CassandraStore.open(CassandraConfig.local(CassandraConfig.parseContactPoints(node), ks))) {
+                long[] w = spyWindow(s, "h");
+                assertSpyUsers(s, "h", w, json("--cassandra", node, "--keyspace", ks, "-v", "spy_users",
+                        "--from", Long.toString(w[0]), "--to", Long.toString(w[1])));
+            }
+        } finally {
+            dev.scapstream.store.cassandra.SharedNode.drop(ks);
+        }
+    }
+
+    @Test
+    void spyUsersPickedInTmuxShowsTheCommandsInert() throws Exception {
+        requireTmux();
+        Path db = replayed();
+        JsonNode su = json("--db", db.toString(), "-v", "spy_users");
+        String from = su.path("from").asText(), to = su.path("to").asText();
+        start("--db", db.toString(), "-v", "processes", "--from", from, "--to", to);
+        await("scapstream top - Processes");
+        keys("Views (Enter picks", "v");
+        List<String> presses = new ArrayList<>();
+        int steps = dev.scapstream.view.Catalog.ALL.indexOf(dev.scapstream.view.Catalog.SPY_USERS)
+                - dev.scapstream.view.Catalog.ALL.indexOf(dev.scapstream.view.Catalog.PROCESSES);
+        for (int i = 0; i < steps; i++) presses.add("Down");
+        presses.add("Enter");
+        String p = keys("scapstream top - Spy Users", presses.toArray(String[]::new));
+        String head = p.lines().skip(2).findFirst().orElseThrow();
+        assertTrue(head.matches(" *TIMEv +USER +PID +SHELL +PARENT +CONTAINER +Command *"), head);
+        // newest first, as --json has them: each row's start, pid and parent pid
+        DateTimeFormatter clock = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
+        List<String> lines = p.lines().skip(3).toList();
+        int shown = Math.min(30, su.path("rows").size());
+        assertTrue(shown >= 30, "a screen of rows: " + su.path("rows").size());
+        for (int i = 0; i < shown; i++) {
+            JsonNode r = su.path("rows").get(i);
+            String line = lines.get(i);
+            assertTrue(line.startsWith(clock.format(Instant.ofEpochSecond(0, r.path("TIME").asLong())) + " "), i + ": " + line);
+            assertEquals(r.path("PID").asText(), cell(p, line, "PID"), i + ": " + line);
+            assertEquals(r.path("SHELL").asText(), cell(p, line, "SHELL"), i + ": " + line);
+        }
+        // sorted by container (text, ascending: '<' first): the hostile container's command on top, as text
+        String byContainer = keys("CONTAINER^", ">", ">", ">", ">", ">");
+        JsonNode hostile = null, multiline = null;
+        for (JsonNode r : su.path("rows")) {
+            if (r.path("CONTAINER").asText().startsWith("<img")) hostile = r;
+            if (r.path("Command").asText().contains("\n") && r.path("CONTAINER").asText().equals("cache")) multiline = r;
+        }
+        assertNotNull(hostile, "the fixture's hostile container ran a command");
+        String top = byContainer.lines().skip(3).findFirst().orElseThrow();
+        assertEquals(hostile.path("PID").asText(), cell(byContainer, top, "PID"), byContainer);
+        String name = hostile.path("CONTAINER").asText(), command = hostile.path("Command").asText().substring(0, 60);
+        assertTrue(command.contains("<img") && top.contains(name.substring(0, 15) + "~") && top.contains(command), top);
+        // a command line's line ends are shown as \x0a, not sent: the row stays one line
+        assertNotNull(multiline, "a cache command with a line end");
+        String first = multiline.path("Command").asText().split("\n", 2)[0];
+        String ml = lineWith(byContainer, " " + multiline.path("PID").asText() + " ");
+        assertTrue(ml.contains(first + "\\x0a"), ml);
+        assertFalse(tmux("capture-pane", "-p", "-e", "-t", session).contains("\u001b]"), "no OSC sequence from a trace string");
+        String after = keys("EXITED 0", "q");
+        assertFalse(after.contains("PARENT"), "the alternate screen is gone:\n" + after);
     }
 
     @Test
