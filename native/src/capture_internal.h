@@ -1,5 +1,5 @@
-// Internal to the native library: what its other source files need of an ss_capture (shim.cpp
-// owns the struct; format.cpp only borrows the inspector).
+// Internal to the native library: what its other source files need of an ss_capture without its
+// definition (capture.h, for the files that drive it; format.cpp only borrows the inspector).
 #ifndef SCAPSTREAM_CAPTURE_INTERNAL_H
 #define SCAPSTREAM_CAPTURE_INTERNAL_H
 
@@ -29,6 +29,7 @@ void ss_set_error_kind(int32_t kind);
 int32_t ss_read_error_kind(ss_capture* c);
 std::string ss_file_problem(const char* path);
 // a container runtime's name as sysdig gives it (container.type): docker, cri-o, podman...
+// (capture_state.cpp)
 const char* ss_runtime_name(int sinsp_container_type);
 
 #endif
