@@ -13,8 +13,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 
-/** Where metrics go, and how long they stay (a picocli mixin shared by replay, live and ui). */
-final class StoreOptions {
+/**
+ * Where metrics go, and how long they stay (a picocli mixin shared by replay, live and ui).
+ * Not final: a test's command factory may hand picocli one that wraps the store it opens.
+ */
+class StoreOptions {
     static final Path DEFAULT_DB = Path.of("scapstream-data", "scapstream.db");
 
     @Option(names = "--db", paramLabel = "PATH", description = "SQLite file (default scapstream-data/scapstream.db)")

@@ -14,6 +14,15 @@ public interface MetricsStore extends AutoCloseable {
     /** Writes (upserts) one batch; returns when it is durable. */
     void write(MetricsBatch batch);
 
+    /**
+     * Whether the writer may merge closed seconds that queued up into one write (a store's
+     * transaction or batch per write makes that cheaper). A store that must see every second as
+     * a write of its own says no.
+     */
+    default boolean coalescesWrites() {
+        return true;
+    }
+
     /** Containers (the host included) seen in [from, to) on a host, or on all hosts when host is null. */
     List<Rows.ContainerInfo> containers(String host, long fromTs, long toTs);
 

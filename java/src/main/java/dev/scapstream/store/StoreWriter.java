@@ -19,7 +19,6 @@ public final class StoreWriter implements AutoCloseable {
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private final AtomicLong rows = new AtomicLong();
     private final AtomicLong writeNanos = new AtomicLong();
-    private long writes; // writer thread only
     private boolean closed; // owner thread only
     private final AtomicLong writesDone = new AtomicLong();
     private volatile long lastWriteNanos;
@@ -44,26 +43,6 @@ public final class StoreWriter implements AutoCloseable {
         }
     }
 
-    /**
-     * A seam for the fault suite (a test installs one before the CLI runs, in a JVM of its own):
-     * called on the writer thread before each write. While one does not coalesce, every closed
-     * second is its own write, so write N is the same on every run.
-     */
-    public interface WriteHook {
-        void beforeWrite(long writeNumber);
-
-        default boolean coalesce() {
-            return true;
-        }
-    }
-
-    private static volatile WriteHook hook = n -> {};
-
-    /** Installs the hook of every StoreWriter of this JVM (tests only). */
-    public static void installHook(WriteHook h) {
-        hook = java.util.Objects.requireNonNull(h);
-    }
-
     private void loop() {
         try {
             boolean end = false;
@@ -73,8 +52,7 @@ public final class StoreWriter implements AutoCloseable {
                 // behind? write everything queued as one transaction (later rows overwrite earlier
                 // ones with the same key, as they would one by one)
                 MetricsBatch next;
-                WriteHook h = hook;
-                while (h.coalesce() && (next = queue.peek()) != null && b.rowCount() < MAX_COALESCED_ROWS) {
+                while (store.coalescesWrites() && (next = queue.peek()) != null && b.rowCount() < MAX_COALESCED_ROWS) {
                     queue.poll();
                     if (next == END) {
                         end = true;
@@ -85,7 +63,6 @@ public final class StoreWriter implements AutoCloseable {
                 if (failure.get() != null) continue;
                 long t0 = System.nanoTime();
                 try {
-                    h.beforeWrite(++writes);
                     store.write(b);
                 } catch (RuntimeException e) {
                     failure.compareAndSet(null, e);

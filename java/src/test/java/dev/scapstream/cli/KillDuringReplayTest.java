@@ -37,7 +37,7 @@ class KillDuringReplayTest {
         cmd.add(ProcessHandle.current().info().command().orElseThrow());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
         if (killAtWrite > 0) {
-            cmd.addAll(List.of(dev.scapstream.testsupport.KillAtWriteMain.class.getName(), Long.toString(killAtWrite)));
+            cmd.addAll(List.of(KillAtWriteMain.class.getName(), Long.toString(killAtWrite)));
         } else {
             cmd.add(Main.class.getName());
         }
