@@ -30,6 +30,8 @@ events10_nocds=$(median "$java" -XX:+UseSerialGC -jar "$jar" events -r "$file" -
 rm -f "$tmp/r.db"
 replay=$(median sh -c "rm -f '$tmp/r.db'; exec '$root/scapstream' replay --db '$tmp/r.db' '$file'")
 raw=$(median "$root/target/native/scapstream-rawbench" "$file")
+# the path scapstream replaces: every event as a JSON line from libsinsp's formatter, into Python
+seed=$(median sh -c "'$root/target/native/scapstream-format' -j -p '%evt.rawtime %container.id %proc.pid %evt.dir %evt.type %evt.rawres' '$file' 2>/dev/null | python3 '$root/scripts/bench/seed-aggregate.py'")
 
 echo "file $file"
 echo "java_jar_version $java_version"
@@ -40,4 +42,6 @@ echo "events_n10_plain_java $events10_nocds"
 echo "replay $replay"
 echo "raw_loop $raw"
 echo "replay_over_raw $(echo "scale=2; $replay / $raw" | bc -l)"
+echo "seed_path $seed"
+echo "seed_over_replay $(echo "scale=2; $seed / $replay" | bc -l)"
 echo "load $(cut -d' ' -f1-3 /proc/loadavg)"
