@@ -6,7 +6,6 @@ import dev.scapstream.store.Rows;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,30 +18,25 @@ import java.util.Map;
 final class Views {
     /** Processes drawn one by one in the per-process charts; the rest are summed into "other". */
     static final int CHART_PROCESSES = 10;
-    /** Rows per table (largest first); the response says how many were left out. */
-    static final int TABLE_ROWS = 1000;
     /** Points per process in the per-process charts (see processesView). */
     static final int PROCESS_POINTS = 600;
 
+    private final Reads reads;
     private final MetricsStore store;
     private final RunState state;
 
-    Views(MetricsStore store, RunState state) {
-        this.store = store;
+    Views(Reads reads, RunState state) {
+        this.reads = reads;
+        this.store = reads.store();
         this.state = state;
     }
 
     // ---- status and ranges ----------------------------------------------------------------------
 
-    /** The data's own span [from, to) over all hosts, or null when the store is empty. */
-    long[] span() {
-        return store.span();
-    }
-
     Map<String, Object> status() {
         Map<String, Object> m = new LinkedHashMap<>();
         long now = Instant.now().getEpochSecond();
-        long[] span = span();
+        long[] span = reads.span();
         m.put("mode", state.mode().name().toLowerCase());
         // a store another process is writing (a `live` elsewhere) counts as running when it is fresh
         m.put("running", state.running() || (span != null && span[1] >= now - 5));
@@ -51,40 +45,6 @@ final class Views {
         m.put("span", span == null ? null : Map.of("from", span[0], "to", span[1]));
         m.put("resolutions", MetricsStore.RESOLUTIONS);
         return m;
-    }
-
-    /** The range asked for; without from/to, the data's own span (or the last 5 min of an empty store). */
-    TimeRange range(Params p) {
-        Long from = p.number("from");
-        Long to = p.number("to");
-        Integer res = TimeRange.parseRes(p);
-        if (from == null || to == null) {
-            if (from != null || to != null) throw new BadRequest("from and to go together");
-            long[] span = span();
-            if (span == null) {
-                long now = Instant.now().getEpochSecond();
-                span = new long[] {now - 300, now};
-            }
-            from = span[0];
-            to = span[1];
-        }
-        return TimeRange.of(from, to, res);
-    }
-
-    /** The host a container is on: the one given, else the only host that has it. */
-    String hostOf(String host, String id) {
-        if (host != null) return host;
-        List<String> hosts = store.hostsOf(id);
-        if (hosts.isEmpty()) throw new NotFound("no container '" + id + "' in the store");
-        if (hosts.size() > 1) throw new BadRequest("host: required (container '" + id + "' is on several hosts)");
-        return hosts.get(0);
-    }
-
-    Rows.ContainerInfo container(String host, String id) {
-        for (Rows.ContainerInfo c : store.containers(host, 0, Long.MAX_VALUE)) {
-            if (c.id().equals(id)) return c;
-        }
-        throw new NotFound("no container '" + id + "' on host '" + host + "'");
     }
 
     // ---- home ----------------------------------------------------------------------------------
@@ -236,7 +196,7 @@ final class Views {
 
     private Map<String, Proc> procs(String host, String cid, TimeRange r, boolean series, List<Rows.ProcessRow> rows) {
         Map<String, Proc> procs = new LinkedHashMap<>();
-        for (Rows.ProcessInfo p : alive(host, cid, r)) {
+        for (Rows.ProcessInfo p : reads.alive(host, cid, r)) {
             procs.computeIfAbsent(p.pid() + "/" + p.startTs(), k -> new Proc(p.pid(), p.startTs())).info = p;
         }
         int n = r.points();
@@ -306,7 +266,7 @@ final class Views {
 
     /** The container page's first answer: its own series and totals, cheap enough to draw at once. */
     Map<String, Object> containerView(String host, String id, TimeRange r) {
-        Rows.ContainerInfo info = container(host, id);
+        Rows.ContainerInfo info = reads.container(host, id);
         List<Rows.ContainerRow> rows = store.containerSeries(host, id, r.from(), r.to(), r.res());
         Map<String, Object> m = new LinkedHashMap<>();
         putRange(m, r);
@@ -322,11 +282,11 @@ final class Views {
      * points (a chart is a few hundred pixels wide; 50 processes x 3,600 s is 180,000 rows).
      */
     Map<String, Object> processesView(String host, String id, TimeRange r) {
-        container(host, id);
+        reads.container(host, id);
         TimeRange cr = perProcess(r);
         Map<String, Proc> charted = procs(host, id, cr, true, store.processSeries(host, id, cr.from(), cr.to(), cr.res()));
-        Map<String, Proc> exact = procs(host, id, r, false, ExactRows.read(
-                (f, t, res) -> store.processSeries(host, id, f, t, res), r.from(), r.to(), complete(host, r)));
+        Map<String, Proc> exact = procs(host, id, r, false, reads.exact(host, r,
+                (f, t, res) -> store.processSeries(host, id, f, t, res)));
         List<Map<String, Object>> table = new ArrayList<>();
         for (Proc p : exact.values()) table.add(processEntry(p, r));
         Map<String, Object> m = new LinkedHashMap<>();
@@ -346,17 +306,6 @@ final class Views {
             if (cr.points() <= PROCESS_POINTS) break;
         }
         return cr;
-    }
-
-    /**
-     * Where the rollups end: the newest 10 s edge the agent closed (rollups are written with the
-     * second that completes them). With no agent row near the range's end, the data ended before
-     * it and every bucket was flushed.
-     */
-    private long complete(String host, TimeRange r) {
-        long newest = Long.MIN_VALUE;
-        for (Rows.AgentRow a : store.agent(host, Math.max(r.from(), r.to() - 30), r.to(), 1)) newest = Math.max(newest, a.ts());
-        return newest == Long.MIN_VALUE ? r.to() : Math.floorDiv(newest + 1, 10) * 10;
     }
 
     /** The top processes one by one and the others summed: what a stacked chart needs. */
@@ -385,8 +334,8 @@ final class Views {
     }
 
     Map<String, Object> processView(String host, String cid, long pid, long start, TimeRange r) {
-        Map<String, Proc> procs = procs(host, cid, r, false, ExactRows.read(
-                (f, t, res) -> store.processSeries(host, cid, f, t, res), r.from(), r.to(), complete(host, r)));
+        Map<String, Proc> procs = procs(host, cid, r, false, reads.exact(host, r,
+                (f, t, res) -> store.processSeries(host, cid, f, t, res)));
         Proc p = procs.get(pid + "/" + start);
         if (p == null) {
             for (Rows.ProcessInfo i : store.processes(host, cid, Long.MIN_VALUE, Long.MAX_VALUE)) {
@@ -433,168 +382,10 @@ final class Views {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         putRange(m, cr);
-        m.put("container", container(host, cid));
+        m.put("container", reads.container(host, cid));
         m.put("process", processEntry(p, r));
         m.put("series", series);
         m.put("children", children);
-        return m;
-    }
-
-    // ---- tables (lsof, netstat, strace -c) ---------------------------------------------------------
-
-    /** Processes alive in the range (the store applies the range: start/exit ns against seconds). */
-    private List<Rows.ProcessInfo> alive(String host, String cid, TimeRange r) {
-        return store.processes(host, cid, r.from(), r.to());
-    }
-
-    private Map<Long, String> comms(String host, String cid, TimeRange r) {
-        Map<Long, String> m = new HashMap<>();
-        for (Rows.ProcessInfo p : alive(host, cid, r)) m.put(p.pid(), p.comm());
-        return m;
-    }
-
-    Map<String, Object> files(String host, String cid, Long pid, TimeRange r) {
-        Map<String, long[]> acc = new LinkedHashMap<>();
-        Map<String, Rows.FileRow> keys = new HashMap<>();
-        for (Rows.FileRow f : ExactRows.read((f, t, res) -> store.files(host, cid, f, t, res), r.from(), r.to(), complete(host, r))) {
-            if (pid != null && f.pid() != pid) continue;
-            String k = f.pid() + "\u0000" + f.file();
-            keys.putIfAbsent(k, f);
-            long[] a = acc.computeIfAbsent(k, x -> new long[4]);
-            a[0] += f.bytesIn();
-            a[1] += f.bytesOut();
-            a[2] += f.opsIn();
-            a[3] += f.opsOut();
-        }
-        Map<Long, String> comms = comms(host, cid, r);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (Map.Entry<String, long[]> e : acc.entrySet()) {
-            Rows.FileRow f = keys.get(e.getKey());
-            long[] a = e.getValue();
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("file", f.file());
-            m.put("pid", f.pid());
-            m.put("comm", comms.getOrDefault(f.pid(), ""));
-            m.put("bytesIn", a[0]);
-            m.put("bytesOut", a[1]);
-            m.put("opsIn", a[2]);
-            m.put("opsOut", a[3]);
-            rows.add(m);
-        }
-        return table(r, rows, "bytesIn", "bytesOut");
-    }
-
-    Map<String, Object> connections(String host, String cid, Long pid, TimeRange r) {
-        Map<String, long[]> acc = new LinkedHashMap<>();
-        Map<String, Rows.ConnectionRow> keys = new HashMap<>();
-        for (Rows.ConnectionRow c : ExactRows.read((f, t, res) -> store.connections(host, cid, f, t, res), r.from(), r.to(), complete(host, r))) {
-            if (pid != null && c.pid() != pid) continue;
-            String k = c.pid() + "\u0000" + c.l4() + "\u0000" + c.tuple() + "\u0000" + c.serverPort();
-            keys.putIfAbsent(k, c);
-            long[] a = acc.computeIfAbsent(k, x -> new long[2]);
-            a[0] += c.bytesIn();
-            a[1] += c.bytesOut();
-        }
-        Map<Long, String> comms = comms(host, cid, r);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (Map.Entry<String, long[]> e : acc.entrySet()) {
-            Rows.ConnectionRow c = keys.get(e.getKey());
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("l4", c.l4());
-            m.put("tuple", c.tuple());
-            m.put("serverPort", c.serverPort());
-            m.put("pid", c.pid());
-            m.put("comm", comms.getOrDefault(c.pid(), ""));
-            m.put("bytesIn", e.getValue()[0]);
-            m.put("bytesOut", e.getValue()[1]);
-            rows.add(m);
-        }
-        return table(r, rows, "bytesIn", "bytesOut");
-    }
-
-    Map<String, Object> ports(String host, String cid, TimeRange r) {
-        Map<String, long[]> acc = new LinkedHashMap<>();
-        Map<String, Rows.PortRow> keys = new HashMap<>();
-        for (Rows.PortRow p : ExactRows.read((f, t, res) -> store.ports(host, cid, f, t, res), r.from(), r.to(), complete(host, r))) {
-            String k = p.l4() + "\u0000" + p.port();
-            keys.putIfAbsent(k, p);
-            long[] a = acc.computeIfAbsent(k, x -> new long[2]);
-            a[0] += p.bytesIn();
-            a[1] += p.bytesOut();
-        }
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (Map.Entry<String, long[]> e : acc.entrySet()) {
-            Rows.PortRow p = keys.get(e.getKey());
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("l4", p.l4());
-            m.put("port", p.port());
-            m.put("bytesIn", e.getValue()[0]);
-            m.put("bytesOut", e.getValue()[1]);
-            rows.add(m);
-        }
-        return table(r, rows, "bytesIn", "bytesOut");
-    }
-
-    Map<String, Object> syscalls(String host, String cid, Long pid, TimeRange r) {
-        Map<String, long[]> acc = new LinkedHashMap<>();
-        for (Rows.SyscallRow s : ExactRows.read((f, t, res) -> store.syscalls(host, cid, f, t, res), r.from(), r.to(), complete(host, r))) {
-            if (pid != null && s.pid() != pid) continue;
-            long[] a = acc.computeIfAbsent(s.syscall(), x -> new long[4]);
-            a[0] += s.calls();
-            a[1] += s.errors();
-            a[2] += s.totalLatencyNs();
-            a[3] = Math.max(a[3], s.maxLatencyNs());
-        }
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (Map.Entry<String, long[]> e : acc.entrySet()) {
-            long[] a = e.getValue();
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("syscall", e.getKey());
-            m.put("calls", a[0]);
-            m.put("errors", a[1]);
-            m.put("totalLatencyNs", a[2]);
-            m.put("avgLatencyNs", a[0] == 0 ? 0 : a[2] / a[0]);
-            m.put("maxLatencyNs", a[3]);
-            rows.add(m);
-        }
-        return table(r, rows, "calls");
-    }
-
-    Map<String, Object> errnos(String host, String cid, Long pid, TimeRange r) {
-        Map<String, long[]> acc = new LinkedHashMap<>();
-        Map<String, Rows.ErrnoRow> keys = new HashMap<>();
-        for (Rows.ErrnoRow e : ExactRows.read((f, t, res) -> store.errnos(host, cid, f, t, res), r.from(), r.to(), complete(host, r))) {
-            if (pid != null && e.pid() != pid) continue;
-            String k = e.syscall() + "\u0000" + e.errno();
-            keys.putIfAbsent(k, e);
-            acc.computeIfAbsent(k, x -> new long[1])[0] += e.count();
-        }
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (Map.Entry<String, long[]> e : acc.entrySet()) {
-            Rows.ErrnoRow x = keys.get(e.getKey());
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("syscall", x.syscall());
-            m.put("errno", x.errno());
-            m.put("name", Errnos.name(x.errno()));
-            m.put("count", e.getValue()[0]);
-            rows.add(m);
-        }
-        return table(r, rows, "count");
-    }
-
-    private static Map<String, Object> table(TimeRange r, List<Map<String, Object>> rows, String... sortBy) {
-        rows.sort(Comparator.comparingLong((Map<String, Object> m) -> {
-            long s = 0;
-            for (String k : sortBy) s += (Long) m.get(k);
-            return s;
-        }).reversed());
-        int total = rows.size();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("from", r.from());
-        m.put("to", r.to());
-        m.put("res", r.res());
-        m.put("rows", total > TABLE_ROWS ? rows.subList(0, TABLE_ROWS) : rows);
-        m.put("omitted", Math.max(0, total - TABLE_ROWS));
         return m;
     }
 
