@@ -18,12 +18,16 @@ final class Api implements HttpHandler {
     private static final Set<String> PROCESS = Set.of("host", "id", "pid", "start", "from", "to", "res");
 
     private final Reads reads;
-    private final Views views;
+    private final HomeView home;
+    private final ContainerView containers;
+    private final ProcessView processes;
     private final Tables tables;
 
     Api(MetricsStore store, RunState state) {
         reads = new Reads(store);
-        views = new Views(reads, state);
+        home = new HomeView(reads, state);
+        containers = new ContainerView(reads);
+        processes = new ProcessView(reads);
         tables = new Tables(reads);
     }
 
@@ -34,26 +38,26 @@ final class Api implements HttpHandler {
         switch (route) {
             case "status": {
                 Params.parse(ex.getRequestURI(), Set.of());
-                body = views.status();
+                body = home.status();
                 break;
             }
             case "overview": {
                 Params p = Params.parse(ex.getRequestURI(), RANGE);
-                body = views.overview(p.text("host"), reads.range(p));
+                body = home.overview(p.text("host"), reads.range(p));
                 break;
             }
             case "container": {
                 Params p = Params.parse(ex.getRequestURI(), CONTAINER);
                 String id = p.requireText("id");
                 TimeRange r = reads.range(p);
-                body = views.containerView(reads.hostOf(p.text("host"), id), id, r);
+                body = containers.container(reads.hostOf(p.text("host"), id), id, r);
                 break;
             }
             case "processes": {
                 Params p = Params.parse(ex.getRequestURI(), CONTAINER);
                 String id = p.requireText("id");
                 TimeRange r = reads.range(p);
-                body = views.processesView(reads.hostOf(p.text("host"), id), id, r);
+                body = containers.processes(reads.hostOf(p.text("host"), id), id, r);
                 break;
             }
             case "process": {
@@ -62,7 +66,7 @@ final class Api implements HttpHandler {
                 long pid = p.requireNumber("pid");
                 long start = p.requireNumber("start");
                 TimeRange r = reads.range(p);
-                body = views.processView(reads.hostOf(p.text("host"), id), id, pid, start, r);
+                body = processes.process(reads.hostOf(p.text("host"), id), id, pid, start, r);
                 break;
             }
             case "files":

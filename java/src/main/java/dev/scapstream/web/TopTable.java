@@ -64,6 +64,9 @@ final class TopTable<R> {
     /** total / count of two counters, 0 when count is 0. */
     private record Mean<R>(String name, int total, int count) implements Column<R> {}
 
+    /** The rows of one key: the first (for the labels) and the counters. */
+    private record Group<R>(R first, long[] sums) {}
+
     private final Source<R> source;
     private final Function<R, ?> key;
     private final ToLongFunction<R> pid;
@@ -130,13 +133,13 @@ final class TopTable<R> {
             if (onlyPid != null && pid != null && pid.applyAsLong(row) != onlyPid) continue;
             Group<R> g = groups.computeIfAbsent(key.apply(row), k -> new Group<>(row, new long[n]));
             for (Column<R> c : columns) {
-                if (c instanceof Counter<R> k) g.sums[k.slot()] = k.merge().applyAsLong(g.sums[k.slot()], k.value().applyAsLong(row));
+                if (c instanceof Counter<R> k) g.sums()[k.slot()] = k.merge().applyAsLong(g.sums()[k.slot()], k.value().applyAsLong(row));
             }
         }
         List<Group<R>> sorted = new ArrayList<>(groups.values());
         sorted.sort(Comparator.comparingLong((Group<R> g) -> {
             long s = 0;
-            for (int k : sortBy) s += g.sums[k];
+            for (int k : sortBy) s += g.sums()[k];
             return s;
         }).reversed());
         Map<Long, String> comms = columns.stream().anyMatch(c -> c instanceof Comm) ? reads.comms(host, cid, r) : Map.of();
@@ -145,8 +148,6 @@ final class TopTable<R> {
         for (Group<R> g : sorted.subList(0, Math.min(LIMIT, sorted.size()))) out.add(new Row(names, values(g, comms)));
         return new Answer(r.from(), r.to(), r.res(), out, Math.max(0, sorted.size() - LIMIT));
     }
-
-    private record Group<R>(R first, long[] sums) {}
 
     private Object[] values(Group<R> g, Map<Long, String> comms) {
         Object[] v = new Object[columns.size()];
