@@ -2,6 +2,7 @@ package dev.scapstream.web;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.scapstream.store.MetricsStore;
 
 import java.io.IOException;
 import java.util.Set;
@@ -16,10 +17,18 @@ final class Api implements HttpHandler {
     private static final Set<String> BY_PID = Set.of("host", "id", "pid", "from", "to", "res");
     private static final Set<String> PROCESS = Set.of("host", "id", "pid", "start", "from", "to", "res");
 
-    private final Views views;
+    private final Reads reads;
+    private final HomeView home;
+    private final ContainerView containers;
+    private final ProcessView processes;
+    private final Tables tables;
 
-    Api(Views views) {
-        this.views = views;
+    Api(MetricsStore store, RunState state) {
+        reads = new Reads(store);
+        home = new HomeView(reads, state);
+        containers = new ContainerView(reads);
+        processes = new ProcessView(reads);
+        tables = new Tables(reads);
     }
 
     @Override
@@ -29,26 +38,26 @@ final class Api implements HttpHandler {
         switch (route) {
             case "status": {
                 Params.parse(ex.getRequestURI(), Set.of());
-                body = views.status();
+                body = home.status();
                 break;
             }
             case "overview": {
                 Params p = Params.parse(ex.getRequestURI(), RANGE);
-                body = views.overview(p.text("host"), views.range(p));
+                body = home.overview(p.text("host"), reads.range(p));
                 break;
             }
             case "container": {
                 Params p = Params.parse(ex.getRequestURI(), CONTAINER);
                 String id = p.requireText("id");
-                TimeRange r = views.range(p);
-                body = views.containerView(views.hostOf(p.text("host"), id), id, r);
+                TimeRange r = reads.range(p);
+                body = containers.container(reads.hostOf(p.text("host"), id), id, r);
                 break;
             }
             case "processes": {
                 Params p = Params.parse(ex.getRequestURI(), CONTAINER);
                 String id = p.requireText("id");
-                TimeRange r = views.range(p);
-                body = views.processesView(views.hostOf(p.text("host"), id), id, r);
+                TimeRange r = reads.range(p);
+                body = containers.processes(reads.hostOf(p.text("host"), id), id, r);
                 break;
             }
             case "process": {
@@ -56,8 +65,8 @@ final class Api implements HttpHandler {
                 String id = p.requireText("id");
                 long pid = p.requireNumber("pid");
                 long start = p.requireNumber("start");
-                TimeRange r = views.range(p);
-                body = views.processView(views.hostOf(p.text("host"), id), id, pid, start, r);
+                TimeRange r = reads.range(p);
+                body = processes.process(reads.hostOf(p.text("host"), id), id, pid, start, r);
                 break;
             }
             case "files":
@@ -66,20 +75,20 @@ final class Api implements HttpHandler {
             case "errnos": {
                 Params p = Params.parse(ex.getRequestURI(), BY_PID);
                 String id = p.requireText("id");
-                TimeRange r = views.range(p);
+                TimeRange r = reads.range(p);
                 Long pid = p.number("pid");
-                String host = views.hostOf(p.text("host"), id);
-                body = route.equals("files") ? views.files(host, id, pid, r)
-                        : route.equals("connections") ? views.connections(host, id, pid, r)
-                        : route.equals("syscalls") ? views.syscalls(host, id, pid, r)
-                        : views.errnos(host, id, pid, r);
+                String host = reads.hostOf(p.text("host"), id);
+                body = route.equals("files") ? tables.files(host, id, pid, r)
+                        : route.equals("connections") ? tables.connections(host, id, pid, r)
+                        : route.equals("syscalls") ? tables.syscalls(host, id, pid, r)
+                        : tables.errnos(host, id, pid, r);
                 break;
             }
             case "ports": {
                 Params p = Params.parse(ex.getRequestURI(), CONTAINER);
                 String id = p.requireText("id");
-                TimeRange r = views.range(p);
-                body = views.ports(views.hostOf(p.text("host"), id), id, r);
+                TimeRange r = reads.range(p);
+                body = tables.ports(reads.hostOf(p.text("host"), id), id, r);
                 break;
             }
             default:

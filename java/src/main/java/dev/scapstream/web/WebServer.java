@@ -38,7 +38,7 @@ public final class WebServer implements AutoCloseable {
         http.setExecutor(pool);
         WebServer s = new WebServer(http, pool);
         s.register("/", new StaticFiles());
-        s.register("/api/", new Api(new Views(store, state)));
+        s.register("/api/", new Api(store, state));
         s.register("/static/", Api.seedRedirect());
         http.start();
         return s;
