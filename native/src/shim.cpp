@@ -60,8 +60,8 @@ void put_err(char* err, int32_t err_len, const std::string& msg) {
 	}
 	// one line: the Java side prints it as is
 	std::string line = msg;
-	// libscap names its source file and line (" at /…/scap_savefile.c, line 1947"): a build path
-	// of this machine, nothing the reader can act on
+	// libscap names its source file and line (" at /…/scap_savefile.c, line 1947"): a path of the
+	// machine that built the libs, nothing the reader can act on
 	for(size_t at; (at = line.find(" at /")) != std::string::npos;) {
 		size_t ln = line.find(", line ", at);
 		if(ln == std::string::npos) {

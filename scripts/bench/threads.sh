@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Peak RSS of `scapstream live` with 10 000 threads in the thread table (issue: < 300 MB).
+# Peak RSS of `scapstream live` with 10 000 threads in the thread table (target: < 300 MB).
 #   scripts/bench/threads.sh [THREADS] [SECONDS]
 # Starts a process with THREADS sleeping threads, captures live for SECONDS into a scratch SQLite
 # file, and prints the JVM's peak RSS (GNU time's maximum resident set size) and what the capture saw.

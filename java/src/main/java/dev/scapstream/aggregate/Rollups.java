@@ -28,8 +28,9 @@ import java.util.TreeMap;
  * completes: should the key get more data (a pid reused within the bucket), the row is written
  * again with the whole sum. Memory for them is bounded: beyond {@code exitedKeys} keys of exited
  * processes, the oldest are forgotten (their rows are final unless their pid comes back within
- * the bucket). Without the bound a host starting 100 processes a second grew the heap by about
- * 800 MB in ten minutes (one 1 h and one 1 d accumulator per key, ~510 bytes). A new key whose
+ * the bucket). Every key of an exited process holds its 1 h and 1 d accumulators until their
+ * buckets end, so under churn an unbounded set grows by every exit of the day (see
+ * {@link #DEFAULT_EXITED_KEYS}). A new key whose
  * pid was forgotten earlier the same day is counted ({@link #keysRestarted}): its 1 h / 1 d rows
  * may then hold the later process's totals only.
  *
@@ -147,8 +148,8 @@ public final class Rollups {
 
     /**
      * Default bound on the keys of exited processes kept. A key with its 10 s, 1 h and 1 d
-     * accumulators holds ~600 bytes in a live agent (heap histogram of bench-soak), so 100 000 were
-     * 60 MB of its heap; 25 000 keep ~15 MB (half a minute of a hundred exits a second, ten keys each).
+     * accumulators holds ~600 bytes, so 25 000 keep ~15 MB: half a minute of a hundred exits a
+     * second, ten keys each.
      */
     public static final int DEFAULT_EXITED_KEYS = 25_000;
 
@@ -210,7 +211,8 @@ public final class Rollups {
             for (Record x : sh.kind.of(raw)) add(sh, x, sec);
         }
         // 10 s buckets when complete; 1 h / 1 d running totals once a minute (and when complete,
-        // which is always on a minute's edge): rewriting them every 10 s cost a store 13 % more rows
+        // which is always on a minute's edge): each rewrite is a row more for the store to take, so
+        // a minute keeps them current for the UI at a small share of the raw rows
         if ((sec + 1) % 10 == 0) emit(raw, 0, sec, false);
         if ((sec + 1) % 60 == 0) {
             for (int r = 1; r < RES.length; r++) emit(raw, r, sec, false);

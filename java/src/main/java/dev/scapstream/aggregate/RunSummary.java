@@ -37,8 +37,8 @@ public final class RunSummary {
 
     /**
      * Keys per table that a live run's summary keeps (processes, files, connections): beyond them
-     * the least recently active go (exited processes first). Unbounded, a week-long agent kept
-     * every process it ever saw: 1.6 kB a short process, 66 MB in ten minutes of churn (bench-soak).
+     * the least recently active go (exited processes first). Unbounded, a long-running agent would
+     * keep every process it ever saw, ~1.6 kB each.
      */
     public static final int LIVE_KEYS = 10_000;
 

@@ -24,7 +24,7 @@ final class SecondContext {
 
     /**
      * An idle key is dropped after a minute, or in its first idle second once its process has left
-     * the table: under churn the keys of exited processes were most of the live heap.
+     * the table: under churn the keys of exited processes would otherwise be most of the live heap.
      */
     boolean forgettable(long pid, long lastActive, long sec) {
         return sec - lastActive > IDLE_SECONDS_BEFORE_FORGET || !processes.has(pid);

@@ -8,8 +8,8 @@ import dev.scapstream.capture.SyntheticBatch;
 /**
  * Compiles the event path before a live probe starts. A live capture cannot wait for the JIT: in
  * its first seconds an interpreted decoder and aggregator keep up with a storm only partly, the
- * ring of batches fills, the capture thread blocks and the kernel's per-CPU buffers overflow (seen
- * here: 0.2 % of a `dd bs=1` storm dropped in the first three seconds at 1 MiB per CPU, none after).
+ * ring of batches fills, the capture thread blocks and the kernel's per-CPU buffers overflow, so
+ * the first seconds of a storm would lose events that a compiled path keeps.
  * So while the probe loads (seconds), synthetic events of every kind the aggregator handles (file
  * and socket I/O, generic and failed syscalls, switches, skipped enters) run through a decoder and a
  * throwaway {@link SecondAggregator}, on their own thread, in the shim's exact record layout.
@@ -24,8 +24,8 @@ public final class WarmUp {
     /** Runs {@code events} synthetic events through a fresh decoder and aggregator; returns them. */
     public static long run(long events) {
         SyntheticBatch batch = new SyntheticBatch(256 << 10);
-        // the run's summary too: like the rollups it runs once per closed second, and compiled
-        // only in the capture's first minute it was most of the agent's CPU there (bench-live --threads)
+        // the run's summary too: like the rollups it runs once per closed second, and left to the
+        // JIT it would be interpreted through the capture's first minute, the agent's costliest part then
         RunSummary summary = new RunSummary();
         SecondAggregator agg = new SecondAggregator("warm-up", 200_000_000L, summary::add, null);
         BatchDecoder decoder = new BatchDecoder(agg.dictionaries());

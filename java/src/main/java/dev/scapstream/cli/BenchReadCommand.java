@@ -72,7 +72,7 @@ final class BenchReadCommand implements Callable<Integer> {
         for (int r = 0; r < rounds; r++) {
             long[] a = NativeBench.rawLoop(file);
             raw[r] = a[0] * 1e9 / a[1];
-            // the run right after the native loop is measurably slower (seen: 8-20 %), so (b) and (b')
+            // the run right after the native loop is measurably slower, so (b) and (b')
             // take that place in turn, round by round
             boolean[] order = r % 2 == 0 ? new boolean[] {false, true} : new boolean[] {true, false};
             for (boolean enterRecords : order) {

@@ -42,8 +42,8 @@ public final class SqliteStore implements MetricsStore {
     private final Path file;
     private final String where;
     private final Connection writer; // guarded by itself
-    // the writer's insert statements, prepared once: a fresh statement per write re-grew the
-    // driver's parameter array every time (a fifth of what a replay allocated); guarded by writer
+    // the writer's insert statements, prepared once: a fresh statement per write would grow the
+    // driver's parameter array again every time, a large share of a replay's allocation; guarded by writer
     private final Map<RowTable<?>, PreparedStatement> inserts = new HashMap<>();
     private final ReadPool readers;
     private volatile boolean closed;
