@@ -49,6 +49,8 @@ export function fileColumns() {
     {key: 'bytes', label: 'total', num: true, sort: r => r.bytesIn + r.bytesOut, cell: r => fmt.bytes(r.bytesIn + r.bytesOut)},
     {key: 'opsIn', label: 'reads', num: true, fmt: fmt.count},
     {key: 'opsOut', label: 'writes', num: true, fmt: fmt.count},
+    {key: 'opens', label: 'opens', num: true, fmt: fmt.count},
+    {key: 'openErrors', label: 'open errors', num: true, fmt: fmt.count},
   ];
 }
 

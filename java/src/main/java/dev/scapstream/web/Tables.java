@@ -20,6 +20,8 @@ final class Tables {
             .sum("bytesOut", FileRow::bytesOut)
             .sum("opsIn", FileRow::opsIn)
             .sum("opsOut", FileRow::opsOut)
+            .sum("opens", FileRow::opens)
+            .sum("openErrors", FileRow::openErrors)
             .sortBy("bytesIn", "bytesOut");
 
     static final TopTable<ConnectionRow> CONNECTIONS = TopTable.of(MetricsStore::connections,

@@ -55,7 +55,7 @@ class TopTableTest {
     void columnsComeInTheirDefinitionsOrder() throws Exception {
         JsonNode files = json(Tables.FILES.read(reads, H, C, null, range));
         assertEquals(List.of("from", "to", "res", "rows", "omitted"), names(files));
-        assertEquals(List.of("file", "pid", "comm", "bytesIn", "bytesOut", "opsIn", "opsOut"), names(files.path("rows").get(0)));
+        assertEquals(List.of("file", "pid", "comm", "bytesIn", "bytesOut", "opsIn", "opsOut", "opens", "openErrors"), names(files.path("rows").get(0)));
         JsonNode sys = json(Tables.SYSCALLS.read(reads, H, C, null, range));
         assertEquals(List.of("syscall", "calls", "errors", "totalLatencyNs", "avgLatencyNs", "maxLatencyNs"),
                 names(sys.path("rows").get(0)));
