@@ -145,10 +145,11 @@ class LiveTruthTest {
     /** A switch-derived CPU figure against a kernel clock: 2 %, and over by no more than the steal. */
     private void cpuWithin(long expected, long actual, String what) {
         long off = actual - expected;
-        System.out.printf("live truth: %s %,d vs %,d (%+.3f %%)%n", what, actual, expected, 100.0 * off / Math.max(1, expected));
+        double percent = 100.0 * off / Math.max(1, expected);
+        System.out.printf("live truth: %s %,d vs %,d (%+.3f %%)%n", what, actual, expected, percent);
         assertTrue(off <= 0.02 * expected + stolenNs && -off <= 0.02 * expected,
                 String.format("%s: %,d vs truth %,d (%.2f %% off; 2 %% allowed, and %,d ns of steal above it)", what,
-                        actual, expected, 100.0 * off / Math.max(1, expected), stolenNs));
+                        actual, expected, percent, stolenNs));
     }
 
     @Test
